@@ -1,0 +1,60 @@
+//! The command line: argument types and dispatch to each command's module.
+//!
+//! Every command returns an [`ExitCode`]; errors are printed once by `main`. Exit codes are
+//! documented in `docs/cli.md`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::telemetry::LogFormat;
+
+/// Declarative manager for SageMaker Studio lifecycle configurations.
+#[derive(Debug, Parser)]
+#[command(name = "studio-lcc", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Log format on stderr: `json`, `text`, or `auto` (JSON when stderr is not a terminal
+    /// for `run`, text otherwise).
+    #[arg(long, global = true, default_value = "auto", env = "STUDIO_LCC_LOG_FORMAT")]
+    pub log_format: LogFormat,
+
+    /// Log filter in `tracing` syntax (for example `info` or `studio_lcc=debug`).
+    #[arg(long, global = true, env = "STUDIO_LCC_LOG")]
+    pub log: Option<String>,
+}
+
+/// The subcommands. Their names are a contract with docs, tests and users.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load the manifest and its scripts and report every problem; makes no AWS calls.
+    Validate(crate::manifest::cli::ValidateArgs),
+    /// Print the manifest's JSON Schema.
+    Schema(crate::manifest::cli::SchemaArgs),
+    /// Serve a local, wire-compatible SageMaker Studio control plane.
+    Sandbox(crate::sandbox::cli::SandboxArgs),
+}
+
+impl Command {
+    /// Whether logs default to JSON for this command when not on a terminal.
+    #[must_use]
+    pub fn is_service(&self) -> bool {
+        matches!(self, Command::Sandbox(_))
+    }
+}
+
+/// Runs the parsed command line.
+///
+/// # Errors
+///
+/// Any error the command reports; `main` prints it and exits 1.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Validate(args) => crate::manifest::cli::validate(&args),
+        Command::Schema(args) => crate::manifest::cli::schema(&args),
+        Command::Sandbox(args) => crate::sandbox::cli::serve(args).await,
+    }
+}

@@ -1,0 +1,11 @@
+//! studio-lcc: a declarative, GitOps-style manager for SageMaker Studio lifecycle configurations.
+//!
+//! Where to start: [`model`] holds the types every stage shares; [`manifest`] turns YAML into a
+//! [`model::DesiredState`]; [`sandbox`] is the local SageMaker control plane that every test
+//! runs against; [`cli`] wires the commands together.
+
+pub mod cli;
+pub mod manifest;
+pub mod model;
+pub mod sandbox;
+pub mod telemetry;

@@ -1,0 +1,3 @@
+//! The manifest: YAML in, a validated [`crate::model::DesiredState`] out.
+
+pub mod cli;

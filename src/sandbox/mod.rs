@@ -1,0 +1,3 @@
+//! The sandbox: a local, wire-compatible SageMaker Studio control plane.
+
+pub mod cli;

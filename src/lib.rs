@@ -4,6 +4,7 @@
 //! [`model::DesiredState`]; [`sandbox`] is the local SageMaker control plane that every test
 //! runs against; [`cli`] wires the commands together.
 
+pub mod aws;
 pub mod cli;
 pub mod manifest;
 pub mod model;

@@ -6,6 +6,8 @@ use aws_config::retry::RetryConfig;
 use aws_credential_types::Credentials;
 use aws_sdk_sagemaker::Client;
 use aws_sdk_sagemaker::config::Region;
+use aws_sdk_sagemaker::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 
 /// Access key id of the static credentials used against the sandbox.
 pub const SANDBOX_ACCESS_KEY_ID: &str = "AKIASANDBOXTESTKEY00";
@@ -67,4 +69,24 @@ pub fn sandbox_client(endpoint_url: &str, max_attempts: u32) -> Client {
 
 fn retry_config(max_attempts: u32) -> RetryConfig {
     RetryConfig::standard().with_max_attempts(max_attempts.max(1))
+}
+
+/// `code: message` for a failed SDK call, or the whole error chain when there is no code.
+pub fn error_text<E>(err: &aws_sdk_sagemaker::error::SdkError<E, HttpResponse>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match (err.code(), err.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_owned(),
+        _ => DisplayErrorContext(err).to_string(),
+    }
+}
+
+/// The AWS error code of a failed SDK call (`ResourceNotFound`, `ResourceInUse`, ...).
+pub fn error_code<E>(err: &aws_sdk_sagemaker::error::SdkError<E, HttpResponse>) -> Option<&str>
+where
+    E: ProvideErrorMetadata,
+{
+    err.code()
 }

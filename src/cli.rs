@@ -19,7 +19,12 @@ pub struct Cli {
 
     /// Log format on stderr: `json`, `text`, or `auto` (JSON when stderr is not a terminal
     /// for `run`, text otherwise).
-    #[arg(long, global = true, default_value = "auto", env = "STUDIO_LCC_LOG_FORMAT")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "auto",
+        env = "STUDIO_LCC_LOG_FORMAT"
+    )]
     pub log_format: LogFormat,
 
     /// Log filter in `tracing` syntax (for example `info` or `studio_lcc=debug`).

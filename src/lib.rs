@@ -4,9 +4,13 @@
 //! [`model::DesiredState`]; [`sandbox`] is the local SageMaker control plane that every test
 //! runs against; [`cli`] wires the commands together.
 
+pub mod apply;
 pub mod aws;
 pub mod cli;
+pub mod live;
 pub mod manifest;
 pub mod model;
+pub mod plan;
+pub mod render;
 pub mod sandbox;
 pub mod telemetry;

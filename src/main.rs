@@ -8,7 +8,10 @@ use studio_lcc::cli::{self, Cli};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     studio_lcc::telemetry::init(cli.log_format, cli.log.as_deref(), cli.command.is_service());
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("error: failed to start the async runtime: {err}");

@@ -18,8 +18,8 @@ pub enum LogFormat {
 /// Installs the global subscriber. `filter` defaults to `info` for services, `warn` otherwise.
 pub fn init(format: LogFormat, filter: Option<&str>, is_service: bool) {
     let default = if is_service { "info" } else { "warn" };
-    let filter = EnvFilter::try_new(filter.unwrap_or(default))
-        .unwrap_or_else(|_| EnvFilter::new(default));
+    let filter =
+        EnvFilter::try_new(filter.unwrap_or(default)).unwrap_or_else(|_| EnvFilter::new(default));
     let json = match format {
         LogFormat::Json => true,
         LogFormat::Text => false,
@@ -30,5 +30,9 @@ pub fn init(format: LogFormat, filter: Option<&str>, is_service: bool) {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none());
     // A second init (tests calling `run` twice) is harmless; ignore it.
-    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }

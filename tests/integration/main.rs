@@ -1,1 +1,2 @@
-
+mod sandbox_sdk;
+mod support;

@@ -1,0 +1,113 @@
+//! Waiting for a domain, user profile or space to be `InService` again.
+//!
+//! botocore has no waiters for these resources; this polls Describe, as Terraform does.
+//! `Pending` and `Updating` mean wait; `InService` means done; `Update_Failed`, `Failed` and
+//! `Delete_Failed` end the wait with AWS's `FailureReason`.
+
+use std::time::Duration;
+
+use aws_sdk_sagemaker::Client;
+use tokio::time::{Instant, sleep};
+use tracing::debug;
+
+use super::ApplyOptions;
+use crate::aws::error_text;
+use crate::plan::Resource;
+
+/// What to wait for.
+pub(super) struct Target {
+    domain_id: String,
+    resource: Resource,
+}
+
+impl Target {
+    pub(super) fn of(domain_id: &str, resource: &Resource) -> Target {
+        Target {
+            domain_id: domain_id.to_owned(),
+            resource: resource.clone(),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match &self.resource {
+            Resource::Domain => format!("domain `{}`", self.domain_id),
+            Resource::UserProfile(name) => format!("user profile `{name}`"),
+            Resource::Space(name) => format!("space `{name}`"),
+        }
+    }
+}
+
+/// Polls until the resource is `InService`.
+pub(super) async fn in_service(
+    client: &Client,
+    target: &Target,
+    options: &ApplyOptions,
+) -> Result<(), String> {
+    let timeout = match target.resource {
+        Resource::Domain => options.domain_timeout,
+        _ => options.resource_timeout,
+    };
+    let deadline = Instant::now() + timeout;
+    loop {
+        let (status, reason) = status(client, target).await?;
+        debug!(resource = %target.describe(), status = %status, "Polled status.");
+        match status.as_str() {
+            "InService" => return Ok(()),
+            "Pending" | "Updating" => {}
+            _ => return Err(failure(target, &status, reason)),
+        }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "{} still `{status}` after {}s",
+                target.describe(),
+                timeout.as_secs()
+            ));
+        }
+        sleep(options.poll_interval.min(Duration::from_secs(60))).await;
+    }
+}
+
+fn failure(target: &Target, status: &str, reason: Option<String>) -> String {
+    let reason = reason.unwrap_or_else(|| "no reason given".to_owned());
+    format!("{} is `{status}`: {reason}", target.describe())
+}
+
+async fn status(client: &Client, target: &Target) -> Result<(String, Option<String>), String> {
+    let id = &target.domain_id;
+    let context = |e: String| format!("failed to read the status of {}: {e}", target.describe());
+    match &target.resource {
+        Resource::Domain => {
+            let out = client.describe_domain().domain_id(id).send().await;
+            let out = out.map_err(|e| context(error_text(&e)))?;
+            Ok((
+                out.status
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                out.failure_reason,
+            ))
+        }
+        Resource::UserProfile(name) => {
+            let request = client
+                .describe_user_profile()
+                .domain_id(id)
+                .user_profile_name(name);
+            let out = request.send().await.map_err(|e| context(error_text(&e)))?;
+            Ok((
+                out.status
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                out.failure_reason,
+            ))
+        }
+        Resource::Space(name) => {
+            let request = client.describe_space().domain_id(id).space_name(name);
+            let out = request.send().await.map_err(|e| context(error_text(&e)))?;
+            Ok((
+                out.status
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                out.failure_reason,
+            ))
+        }
+    }
+}

@@ -1,0 +1,389 @@
+//! The reader: one snapshot per run, each call made once, concurrently under a bound.
+//!
+//! Reads, in order:
+//!
+//! 1. every LCC (ListStudioLifecycleConfigs, all pages);
+//! 2. the tags of candidate LCCs: names of the form `<name>-<8 hex>` and adopted names;
+//! 3. each managed domain (ListDomains only when one is named by name, then DescribeDomain);
+//! 4. the user profiles and spaces the manifest names (Describe each);
+//! 5. only when an owned LCC is not a current version: every other profile and space of the
+//!    managed domains, and their apps, to find every reference and running app;
+//! 6. the content of the versions the plan diffs against, and of adopted LCCs.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_sagemaker::Client;
+use futures::{StreamExt, TryStreamExt, stream};
+use tracing::debug;
+
+use super::convert;
+use super::snapshot::{LiveDomain, LiveLcc, LiveResource, Snapshot, arn_prefix_of};
+use crate::model::{AppType, DesiredDomain, DesiredState, DomainSelector};
+use crate::plan;
+
+mod calls;
+mod scan;
+
+pub use calls::ReadError;
+
+/// How the reader behaves.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    /// Calls in flight at once.
+    pub concurrency: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { concurrency: 4 }
+    }
+}
+
+/// Reads what the plan for `desired` needs.
+///
+/// # Errors
+///
+/// The first SageMaker call that fails after the client's retries.
+pub async fn read(
+    client: &Client,
+    desired: &DesiredState,
+    options: ReadOptions,
+) -> Result<Snapshot, ReadError> {
+    let reader = Reader {
+        client,
+        concurrency: options.concurrency.max(1),
+    };
+    let mut snapshot = Snapshot {
+        lccs: reader.list_lccs().await?,
+        ..Snapshot::default()
+    };
+    reader.tag_candidates(desired, &mut snapshot).await?;
+    snapshot.domains = reader.read_domains(desired).await?;
+    snapshot.arn_prefix = arn_prefix(&snapshot);
+    if plan::needs_full_scan(desired, &snapshot) {
+        reader.full_scan(desired, &mut snapshot).await?;
+    }
+    reader.read_contents(desired, &mut snapshot).await?;
+    debug!(
+        lccs = snapshot.lccs.len(),
+        full_scan = snapshot.full_scan,
+        "Read live state."
+    );
+    Ok(snapshot)
+}
+
+pub(super) struct Reader<'a> {
+    pub(super) client: &'a Client,
+    pub(super) concurrency: usize,
+}
+
+impl Reader<'_> {
+    async fn list_lccs(&self) -> Result<BTreeMap<String, LiveLcc>, ReadError> {
+        let mut lccs = BTreeMap::new();
+        let mut pages = self
+            .client
+            .list_studio_lifecycle_configs()
+            .max_results(100)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| ReadError::call("list lifecycle configs", &e))?;
+            for item in page.studio_lifecycle_configs.unwrap_or_default() {
+                if let Some(lcc) = calls::lcc_from_details(item) {
+                    lccs.insert(lcc.name.clone(), lcc);
+                }
+            }
+        }
+        Ok(lccs)
+    }
+
+    async fn tag_candidates(
+        &self,
+        desired: &DesiredState,
+        snapshot: &mut Snapshot,
+    ) -> Result<(), ReadError> {
+        let adopted: Vec<&str> = desired
+            .scripts
+            .iter()
+            .filter_map(|v| v.adopt.as_deref())
+            .collect();
+        let arns: Vec<(String, String)> = snapshot
+            .lccs
+            .values()
+            .filter(|lcc| is_versioned_name(&lcc.name) || adopted.contains(&lcc.name.as_str()))
+            .map(|lcc| (lcc.name.clone(), lcc.arn.clone()))
+            .collect();
+        let tagged: Vec<(String, BTreeMap<String, String>)> = stream::iter(arns)
+            .map(|(name, arn)| async move { Ok((name, self.list_tags(&arn).await?)) })
+            .buffer_unordered(self.concurrency)
+            .try_collect()
+            .await?;
+        for (name, tags) in tagged {
+            if let Some(lcc) = snapshot.lccs.get_mut(&name) {
+                lcc.tags = Some(tags);
+            }
+        }
+        Ok(())
+    }
+
+    async fn list_tags(&self, arn: &str) -> Result<BTreeMap<String, String>, ReadError> {
+        let mut tags = BTreeMap::new();
+        let mut pages = self
+            .client
+            .list_tags()
+            .resource_arn(arn)
+            .max_results(100)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| ReadError::call(&format!("list tags of `{arn}`"), &e))?;
+            for tag in page.tags.unwrap_or_default() {
+                if let (Some(key), Some(value)) = (tag.key, tag.value) {
+                    tags.insert(key, value);
+                }
+            }
+        }
+        Ok(tags)
+    }
+
+    async fn read_domains(&self, desired: &DesiredState) -> Result<Vec<LiveDomain>, ReadError> {
+        let by_name = self.domain_ids_by_name(desired).await?;
+        let mut domains = Vec::new();
+        for domain in &desired.domains {
+            let id = match &domain.selector {
+                DomainSelector::Id(id) => Some(id.clone()),
+                DomainSelector::Name(name) => by_name.get(name).cloned(),
+            };
+            let Some(id) = id else { continue };
+            if let Some(live) = self.read_domain(domain, &id).await? {
+                domains.push(live);
+            }
+        }
+        Ok(domains)
+    }
+
+    async fn domain_ids_by_name(
+        &self,
+        desired: &DesiredState,
+    ) -> Result<BTreeMap<String, String>, ReadError> {
+        let mut ids = BTreeMap::new();
+        if !desired
+            .domains
+            .iter()
+            .any(|d| matches!(d.selector, DomainSelector::Name(_)))
+        {
+            return Ok(ids);
+        }
+        let mut pages = self
+            .client
+            .list_domains()
+            .max_results(100)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| ReadError::call("list domains", &e))?;
+            for domain in page.domains.unwrap_or_default() {
+                if let (Some(name), Some(id)) = (domain.domain_name, domain.domain_id) {
+                    ids.insert(name, id);
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    async fn read_domain(
+        &self,
+        desired: &DesiredDomain,
+        id: &str,
+    ) -> Result<Option<LiveDomain>, ReadError> {
+        let Some(mut domain) = self.describe_domain(id).await? else {
+            return Ok(None);
+        };
+        domain.key = desired.key.clone();
+        let names: Vec<String> = desired
+            .user_profiles
+            .iter()
+            .map(|p| p.name.clone())
+            .collect();
+        for profile in self.describe_profiles(id, names).await? {
+            domain
+                .user_profiles
+                .insert(profile.name.to_lowercase(), profile);
+        }
+        for space in self.describe_spaces(id, desired.spaces.clone()).await? {
+            domain.spaces.insert(space.name.clone(), space);
+        }
+        Ok(Some(domain))
+    }
+
+    async fn describe_domain(&self, id: &str) -> Result<Option<LiveDomain>, ReadError> {
+        let result = self.client.describe_domain().domain_id(id).send().await;
+        let out = match result {
+            Ok(out) => out,
+            Err(e) if calls::is_not_found(&e) => return Ok(None),
+            Err(e) => return Err(ReadError::call(&format!("describe domain `{id}`"), &e)),
+        };
+        Ok(Some(LiveDomain {
+            id: id.to_owned(),
+            name: out.domain_name.clone().unwrap_or_default(),
+            arn: out.domain_arn.clone().unwrap_or_default(),
+            status: out
+                .status
+                .as_ref()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            default_user: convert::user_settings(out.default_user_settings.as_ref()),
+            default_space: convert::space_defaults(out.default_space_settings.as_ref()),
+            ..LiveDomain::default()
+        }))
+    }
+
+    pub(super) async fn describe_profiles(
+        &self,
+        domain_id: &str,
+        names: Vec<String>,
+    ) -> Result<Vec<LiveResource>, ReadError> {
+        let found: Vec<Option<LiveResource>> = stream::iter(names)
+            .map(|name| async move { self.describe_profile(domain_id, &name).await })
+            .buffer_unordered(self.concurrency)
+            .try_collect()
+            .await?;
+        Ok(found.into_iter().flatten().collect())
+    }
+
+    pub(super) async fn describe_profile(
+        &self,
+        domain_id: &str,
+        name: &str,
+    ) -> Result<Option<LiveResource>, ReadError> {
+        let result = self
+            .client
+            .describe_user_profile()
+            .domain_id(domain_id)
+            .user_profile_name(name)
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(Some(LiveResource {
+                name: out
+                    .user_profile_name
+                    .clone()
+                    .unwrap_or_else(|| name.to_owned()),
+                status: out
+                    .status
+                    .as_ref()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                settings: convert::user_settings(out.user_settings.as_ref()),
+            })),
+            Err(e) if calls::is_not_found(&e) => Ok(None),
+            Err(e) => Err(ReadError::call(
+                &format!("describe user profile `{name}` in `{domain_id}`"),
+                &e,
+            )),
+        }
+    }
+
+    pub(super) async fn describe_spaces(
+        &self,
+        domain_id: &str,
+        names: Vec<String>,
+    ) -> Result<Vec<LiveResource>, ReadError> {
+        let found: Vec<Option<LiveResource>> = stream::iter(names)
+            .map(|name| async move { self.describe_space(domain_id, &name).await })
+            .buffer_unordered(self.concurrency)
+            .try_collect()
+            .await?;
+        Ok(found.into_iter().flatten().collect())
+    }
+
+    pub(super) async fn describe_space(
+        &self,
+        domain_id: &str,
+        name: &str,
+    ) -> Result<Option<LiveResource>, ReadError> {
+        let result = self
+            .client
+            .describe_space()
+            .domain_id(domain_id)
+            .space_name(name)
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(Some(LiveResource {
+                name: out.space_name.clone().unwrap_or_else(|| name.to_owned()),
+                status: out
+                    .status
+                    .as_ref()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                settings: convert::space_settings(out.space_settings.as_ref()),
+            })),
+            Err(e) if calls::is_not_found(&e) => Ok(None),
+            Err(e) => Err(ReadError::call(
+                &format!("describe space `{name}` in `{domain_id}`"),
+                &e,
+            )),
+        }
+    }
+
+    async fn read_contents(
+        &self,
+        desired: &DesiredState,
+        snapshot: &mut Snapshot,
+    ) -> Result<(), ReadError> {
+        let names = plan::contents_needed(desired, snapshot);
+        let contents: Vec<(String, Vec<u8>)> = stream::iter(names)
+            .map(|name| async move { Ok((name.clone(), self.describe_content(&name).await?)) })
+            .buffer_unordered(self.concurrency)
+            .try_collect()
+            .await?;
+        for (name, content) in contents {
+            if let Some(lcc) = snapshot.lccs.get_mut(&name) {
+                lcc.content = Some(content);
+            }
+        }
+        Ok(())
+    }
+
+    async fn describe_content(&self, name: &str) -> Result<Vec<u8>, ReadError> {
+        let out = self
+            .client
+            .describe_studio_lifecycle_config()
+            .studio_lifecycle_config_name(name)
+            .send()
+            .await
+            .map_err(|e| ReadError::call(&format!("describe lifecycle config `{name}`"), &e))?;
+        calls::decode_content(name, out.studio_lifecycle_config_content.as_deref())
+    }
+}
+
+/// Whether a name looks like a content-addressed version: `<name>-<8 lowercase hex>`.
+fn is_versioned_name(name: &str) -> bool {
+    let Some((stem, hash)) = name.rsplit_once('-') else {
+        return false;
+    };
+    !stem.is_empty()
+        && hash.len() == 8
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn arn_prefix(snapshot: &Snapshot) -> String {
+    let domain_arns = snapshot.domains.iter().map(|d| d.arn.as_str());
+    let lcc_arns = snapshot.lccs.values().map(|l| l.arn.as_str());
+    domain_arns
+        .chain(lcc_arns)
+        .find_map(arn_prefix_of)
+        .unwrap_or_default()
+}
+
+/// Whether any old owned version is of an app type with a built-in field, so running apps'
+/// built-in LCCs matter.
+pub(super) fn builtins_matter(desired: &DesiredState, snapshot: &Snapshot) -> bool {
+    snapshot
+        .lccs
+        .values()
+        .any(|lcc| lcc.is_owned_by(&desired.owner) && AppType::has_builtin(lcc.app_type))
+}

@@ -39,6 +39,10 @@ pub enum Command {
     Validate(crate::manifest::cli::ValidateArgs),
     /// Print the manifest's JSON Schema.
     Schema(crate::manifest::cli::SchemaArgs),
+    /// Read live state and print what would change, script diffs included.
+    // Plan(crate::commands::plan::PlanArgs),
+    /// Plan and apply, or apply a saved plan after checking it is not stale.
+    // Apply(crate::commands::apply::ApplyArgs),
     /// Serve a local, wire-compatible SageMaker Studio control plane.
     Sandbox(crate::sandbox::cli::SandboxArgs),
 }

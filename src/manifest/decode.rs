@@ -350,8 +350,7 @@ impl<'s> Decoder<'s> {
     }
 
     fn app_slots_from(&mut self, f: &Fields<'_>, path: &str) -> AppSlots {
-        let mut slot =
-            |d: &mut Self, key: &str| d.optional(f.get(key), &join(path, key), Self::slot);
+        let slot = |d: &mut Self, key: &str| d.optional(f.get(key), &join(path, key), Self::slot);
         AppSlots {
             jupyter_server: slot(self, "jupyterServer"),
             kernel_gateway: slot(self, "kernelGateway"),
@@ -368,8 +367,7 @@ impl<'s> Decoder<'s> {
             hint: "set a Code Editor default on each space under `spaces`, or in `defaults`",
         }];
         let f = self.fields(node, path, &keys_of::<SpaceDefaultSlots>(), &refused)?;
-        let mut slot =
-            |d: &mut Self, key: &str| d.optional(f.get(key), &join(path, key), Self::slot);
+        let slot = |d: &mut Self, key: &str| d.optional(f.get(key), &join(path, key), Self::slot);
         Some(SpaceDefaultSlots {
             jupyter_server: slot(self, "jupyterServer"),
             kernel_gateway: slot(self, "kernelGateway"),
@@ -491,7 +489,7 @@ impl<'s> Decoder<'s> {
 
     fn space(&mut self, node: &Node, path: &str) -> Option<SpaceSpec> {
         let f = self.fields(node, path, &keys_of::<SpaceSpec>(), &[])?;
-        let mut slot =
+        let slot =
             |d: &mut Self, key: &str| d.optional(f.get(key), &join(path, key), Self::space_slot);
         Some(SpaceSpec {
             jupyter_server: slot(self, "jupyterServer"),

@@ -142,11 +142,6 @@ impl Sink {
             hint,
         });
     }
-
-    /// Whether any error has been reported.
-    pub(crate) fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
 }
 
 /// The candidate closest to `word`, when one is close enough to be a likely typo.
@@ -168,7 +163,7 @@ pub(crate) fn suggest<'a>(
 }
 
 /// A "did you mean" hint, or the list of valid words when nothing is close.
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> String {
+pub(crate) fn did_you_mean(word: &str, candidates: &[&str]) -> String {
     match suggest(word, candidates.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
         None if candidates.is_empty() => "nothing is allowed here".to_owned(),

@@ -11,13 +11,18 @@ fn hyphenated(s: &str, max_len: usize) -> Result<(), String> {
         return Err("it is empty".to_owned());
     }
     if let Some(bad) = s.chars().find(|&c| !alnum(c) && c != '-') {
-        return Err(format!("`{bad}` is not allowed; use letters, digits and `-`"));
+        return Err(format!(
+            "`{bad}` is not allowed; use letters, digits and `-`"
+        ));
     }
     if !s.starts_with(alnum) || !s.ends_with(alnum) {
         return Err("it must start and end with a letter or digit".to_owned());
     }
     if s.len() > max_len {
-        return Err(format!("it has {} characters; the maximum is {max_len}", s.len()));
+        return Err(format!(
+            "it has {} characters; the maximum is {max_len}",
+            s.len()
+        ));
     }
     Ok(())
 }
@@ -49,7 +54,9 @@ pub(crate) fn domain_id(s: &str) -> Result<(), String> {
     };
     let lower = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
     if let Some(bad) = rest.chars().find(|&c| !lower(c) && c != '-') {
-        return Err(format!("`{bad}` is not allowed; use lowercase letters, digits and `-`"));
+        return Err(format!(
+            "`{bad}` is not allowed; use lowercase letters, digits and `-`"
+        ));
     }
     if !rest.ends_with(lower) {
         return Err("it must end with a lowercase letter or digit".to_owned());
@@ -67,7 +74,9 @@ pub(crate) fn owner(s: &str) -> Result<(), String> {
         return Err("it is empty".to_owned());
     }
     if let Some(bad) = s.chars().find(|&c| !ok(c)) {
-        return Err(format!("`{bad}` is not allowed; use letters, digits, `.`, `_` and `-`"));
+        return Err(format!(
+            "`{bad}` is not allowed; use letters, digits, `.`, `_` and `-`"
+        ));
     }
     if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
         return Err("it must start with a letter or digit".to_owned());
@@ -144,7 +153,11 @@ fn split_arn(s: &str) -> Result<Arn<'_>, String> {
     if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
         return Err("the account id in an ARN is 12 digits".to_owned());
     }
-    Ok(Arn { service, region, resource })
+    Ok(Arn {
+        service,
+        region,
+        resource,
+    })
 }
 
 /// A Studio lifecycle configuration ARN.
@@ -154,9 +167,16 @@ pub(crate) fn lcc_arn(s: &str) -> Result<(), String> {
     }
     let arn = split_arn(s)?;
     if arn.service != "sagemaker" {
-        return Err(format!("this is an ARN of `{}`, not of a lifecycle configuration", arn.service));
+        return Err(format!(
+            "this is an ARN of `{}`, not of a lifecycle configuration",
+            arn.service
+        ));
     }
-    if !arn.region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+    if !arn
+        .region
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
         return Err("the region in the ARN is not valid".to_owned());
     }
     match arn.resource.split_once('/') {
@@ -164,7 +184,9 @@ pub(crate) fn lcc_arn(s: &str) -> Result<(), String> {
         Some(("studio-lifecycle-config", _)) => Err("the ARN has no name after `/`".to_owned()),
         _ => {
             let kind = arn.resource.split('/').next().unwrap_or_default();
-            Err(format!("this is a `{kind}` ARN, not a `studio-lifecycle-config` ARN"))
+            Err(format!(
+                "this is a `{kind}` ARN, not a `studio-lifecycle-config` ARN"
+            ))
         }
     }
 }

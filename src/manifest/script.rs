@@ -29,9 +29,10 @@ impl Origin {
     pub(crate) fn locate(&self, line: u64) -> (PathBuf, Pos) {
         match self {
             Origin::File(path) => (path.clone(), Pos::new(line, 1)),
-            Origin::Inline { manifest, first_line } => {
-                (manifest.clone(), Pos::new(first_line + line - 1, 1))
-            }
+            Origin::Inline {
+                manifest,
+                first_line,
+            } => (manifest.clone(), Pos::new(first_line + line - 1, 1)),
         }
     }
 }
@@ -59,10 +60,21 @@ pub(crate) fn report(
 
 /// Reads the script's bytes (`file` or `inline`). `yaml` is the manifest text, used to find
 /// where an `inline` block's first line is.
-pub(crate) fn read(spec: &ScriptSpec, base_dir: &Path, sink: &mut Sink, path: &str) -> Option<Source> {
+pub(crate) fn read(
+    spec: &ScriptSpec,
+    base_dir: &Path,
+    sink: &mut Sink,
+    path: &str,
+) -> Option<Source> {
     if let Some(inline) = &spec.inline {
-        let origin = Origin::Inline { manifest: sink.file().to_path_buf(), first_line: inline.pos.line };
-        return Some(Source { bytes: inline.value.clone().into_bytes(), origin });
+        let origin = Origin::Inline {
+            manifest: sink.file().to_path_buf(),
+            first_line: inline.pos.line,
+        };
+        return Some(Source {
+            bytes: inline.value.clone().into_bytes(),
+            origin,
+        });
     }
     let file = spec.file.as_ref()?;
     read_file(file, base_dir, sink, &format!("{path}.file"))
@@ -73,7 +85,12 @@ fn read_file(file: &At<String>, base_dir: &Path, sink: &mut Sink, path: &str) ->
     let rel = Path::new(&file.value);
     if let Err(reason) = check_relative(rel) {
         let hint = "keep scripts in the manifest's folder, for example `scripts/setup.sh`";
-        sink.error(file.pos, path, format!("script path `{}` {reason}", file.value), Some(hint.into()));
+        sink.error(
+            file.pos,
+            path,
+            format!("script path `{}` {reason}", file.value),
+            Some(hint.into()),
+        );
         return None;
     }
     let full = base_dir.join(rel);
@@ -84,7 +101,10 @@ fn read_file(file: &At<String>, base_dir: &Path, sink: &mut Sink, path: &str) ->
         return None;
     }
     match fs::read(&full) {
-        Ok(bytes) => Some(Source { bytes, origin: Origin::File(shown) }),
+        Ok(bytes) => Some(Source {
+            bytes,
+            origin: Origin::File(shown),
+        }),
         Err(err) => {
             let message = format!("cannot read script file `{}`: {err}", shown.display());
             let hint = "the path is relative to the manifest file".to_owned();
@@ -96,7 +116,9 @@ fn read_file(file: &At<String>, base_dir: &Path, sink: &mut Sink, path: &str) ->
 
 /// The script path as shown to people: next to the manifest file as it was named.
 fn shown_path(manifest: &Path, rel: &Path) -> PathBuf {
-    manifest.parent().map_or_else(|| rel.to_path_buf(), |dir| dir.join(rel))
+    manifest
+        .parent()
+        .map_or_else(|| rel.to_path_buf(), |dir| dir.join(rel))
 }
 
 /// A relative path with no `..`.
@@ -122,7 +144,9 @@ fn check_inside(base_dir: &Path, full: &Path, written: &str) -> Result<(), Strin
     if target.starts_with(&base) {
         Ok(())
     } else {
-        Err(format!("script path `{written}` is a symbolic link that leads out of the manifest's folder"))
+        Err(format!(
+            "script path `{written}` is a symbolic link that leads out of the manifest's folder"
+        ))
     }
 }
 
@@ -130,19 +154,42 @@ fn check_inside(base_dir: &Path, full: &Path, written: &str) -> Result<(), Strin
 ///
 /// Errors: a byte-order mark, NUL bytes, CR line endings (unless `normalize`), emptiness.
 /// With `normalize`, CRLF and lone CR become LF.
-pub(crate) fn check_bytes(source: &Source, normalize: bool, sink: &mut Sink, path: &str) -> Option<Vec<u8>> {
+pub(crate) fn check_bytes(
+    source: &Source,
+    normalize: bool,
+    sink: &mut Sink,
+    path: &str,
+) -> Option<Vec<u8>> {
     let bytes = &source.bytes;
     let mut ok = true;
     let mut error = |sink: &mut Sink, line: u64, message: String, hint: &str| {
-        report(sink, &source.origin, Severity::Error, line, path, message, Some(hint.to_owned()));
+        report(
+            sink,
+            &source.origin,
+            Severity::Error,
+            line,
+            path,
+            message,
+            Some(hint.to_owned()),
+        );
         ok = false;
     };
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         let hint = "save the file as UTF-8 without a BOM; the `#!` line must be the first bytes";
-        error(sink, 1, "script starts with a byte-order mark (BOM)".to_owned(), hint);
+        error(
+            sink,
+            1,
+            "script starts with a byte-order mark (BOM)".to_owned(),
+            hint,
+        );
     }
     if let Some(line) = first_line_with(bytes, |b| b == 0) {
-        error(sink, line, "script contains a NUL byte".to_owned(), "scripts must be text");
+        error(
+            sink,
+            line,
+            "script contains a NUL byte".to_owned(),
+            "scripts must be text",
+        );
     }
     let cr_lines = lines_with_cr(bytes);
     if !normalize && !cr_lines.is_empty() {
@@ -150,15 +197,28 @@ pub(crate) fn check_bytes(source: &Source, normalize: bool, sink: &mut Sink, pat
         error(sink, cr_lines[0], cr_message(&cr_lines), hint);
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        error(sink, 1, "script is empty".to_owned(), "write the commands the app should run");
+        error(
+            sink,
+            1,
+            "script is empty".to_owned(),
+            "write the commands the app should run",
+        );
     }
-    let out = if normalize { normalize_line_endings(bytes) } else { bytes.clone() };
+    let out = if normalize {
+        normalize_line_endings(bytes)
+    } else {
+        bytes.clone()
+    };
     ok.then_some(out)
 }
 
 fn cr_message(lines: &[u64]) -> String {
     let shown: Vec<String> = lines.iter().take(3).map(u64::to_string).collect();
-    let more = if lines.len() > 3 { format!(" and {} more", lines.len() - 3) } else { String::new() };
+    let more = if lines.len() > 3 {
+        format!(" and {} more", lines.len() - 3)
+    } else {
+        String::new()
+    };
     format!(
         "script has CR (Windows) line endings, which fail in Studio: line(s) {}{more}",
         shown.join(", ")
@@ -218,10 +278,15 @@ pub(crate) fn inject_env(bytes: &[u8], env: &[(String, String)]) -> Vec<u8> {
     }
     let mut sorted: Vec<&(String, String)> = env.iter().collect();
     sorted.sort();
-    let exports: String =
-        sorted.iter().map(|(k, v)| format!("export {k}={}\n", shell_quote(v))).collect();
+    let exports: String = sorted
+        .iter()
+        .map(|(k, v)| format!("export {k}={}\n", shell_quote(v)))
+        .collect();
     let split = if bytes.starts_with(b"#!") {
-        bytes.iter().position(|&b| b == b'\n').map_or(bytes.len(), |nl| nl + 1)
+        bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |nl| nl + 1)
     } else {
         0
     };
@@ -241,7 +306,9 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The size of the base64 content, when it is over the limit.
 pub(crate) fn oversize(bytes: &[u8]) -> Option<String> {
-    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes).len();
+    let encoded = base64::engine::general_purpose::STANDARD
+        .encode(bytes)
+        .len();
     (encoded > MAX_ENCODED_CONTENT).then(|| {
         format!(
             "script is too large: {} bytes, {encoded} characters in base64; the limit is \
@@ -257,7 +324,10 @@ mod tests {
 
     #[test]
     fn env_goes_right_after_the_shebang_sorted_and_quoted() {
-        let env = vec![("B".to_owned(), "it's".to_owned()), ("A".to_owned(), "x".to_owned())];
+        let env = vec![
+            ("B".to_owned(), "it's".to_owned()),
+            ("A".to_owned(), "x".to_owned()),
+        ];
         let out = inject_env(b"#!/bin/bash\necho hi\n", &env);
         let expected = "#!/bin/bash\nexport A='x'\nexport B='it'\\''s'\necho hi\n";
         assert_eq!(String::from_utf8(out).unwrap(), expected);

@@ -70,7 +70,10 @@ async fn get_faults(State(shared): SharedState) -> Json<FaultConfig> {
     Json(shared.faults().config().clone())
 }
 
-async fn put_faults(State(shared): SharedState, Json(config): Json<FaultConfig>) -> Json<FaultConfig> {
+async fn put_faults(
+    State(shared): SharedState,
+    Json(config): Json<FaultConfig>,
+) -> Json<FaultConfig> {
     shared.faults().set(config.clone());
     Json(config)
 }
@@ -102,8 +105,14 @@ async fn put_create_delay(State(shared): SharedState, Json(m): Json<Millis>) -> 
     Json(m)
 }
 
-async fn fail_next_update(State(shared): SharedState, Json(req): Json<FailNextUpdate>) -> StatusCode {
-    shared.world().pending_failures.insert(req.resource_arn.to_lowercase(), req.reason);
+async fn fail_next_update(
+    State(shared): SharedState,
+    Json(req): Json<FailNextUpdate>,
+) -> StatusCode {
+    shared
+        .world()
+        .pending_failures
+        .insert(req.resource_arn.to_lowercase(), req.reason);
     StatusCode::NO_CONTENT
 }
 
@@ -126,13 +135,21 @@ async fn seed_domain(State(shared): SharedState, body: axum::body::Bytes) -> Res
 async fn seed_user_profile(State(shared): SharedState, Json(req): Json<SeedChild>) -> Response {
     let mut world = shared.world();
     let seeded = seed::user_profile(&mut world, &req.domain_id, &req.name);
-    answer(seeded.and_then(|()| persisted(&shared, &world)).map(|()| json!({})))
+    answer(
+        seeded
+            .and_then(|()| persisted(&shared, &world))
+            .map(|()| json!({})),
+    )
 }
 
 async fn seed_space(State(shared): SharedState, Json(req): Json<SeedChild>) -> Response {
     let mut world = shared.world();
     let seeded = seed::space(&mut world, &req.domain_id, &req.name);
-    answer(seeded.and_then(|()| persisted(&shared, &world)).map(|()| json!({})))
+    answer(
+        seeded
+            .and_then(|()| persisted(&shared, &world))
+            .map(|()| json!({})),
+    )
 }
 
 fn persisted(shared: &Shared, world: &super::ops::World) -> Result<(), super::error::ApiError> {
@@ -149,5 +166,7 @@ fn answer(result: Result<serde_json::Value, super::error::ApiError>) -> Response
 }
 
 fn to_millis(d: Duration) -> Millis {
-    Millis { millis: u64::try_from(d.as_millis()).unwrap_or(u64::MAX) }
+    Millis {
+        millis: u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
+    }
 }

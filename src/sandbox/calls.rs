@@ -69,11 +69,19 @@ impl CallStats {
 impl fmt::Display for CallStats {
     /// A table with one line per operation and a total line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{:<32} {:>8} {:>10} {:>8} {:>8}", "operation", "calls", "throttled", "failed", "errors")?;
+        writeln!(
+            f,
+            "{:<32} {:>8} {:>10} {:>8} {:>8}",
+            "operation", "calls", "throttled", "failed", "errors"
+        )?;
         let total = self.total();
         let rows = self.operations.iter().map(|(n, c)| (n.as_str(), *c));
         for (name, c) in rows.chain(std::iter::once(("total", total))) {
-            writeln!(f, "{name:<32} {:>8} {:>10} {:>8} {:>8}", c.calls, c.throttled, c.failed, c.errors)?;
+            writeln!(
+                f,
+                "{name:<32} {:>8} {:>10} {:>8} {:>8}",
+                c.calls, c.throttled, c.failed, c.errors
+            )?;
         }
         Ok(())
     }
@@ -91,7 +99,10 @@ mod tests {
         stats.record("UpdateDomain", Some(ErrorKind::InternalFailure));
         stats.record("DescribeDomain", Some(ErrorKind::ResourceNotFound));
         let update = stats.operation("UpdateDomain");
-        assert_eq!((update.calls, update.throttled, update.failed, update.errors), (3, 1, 1, 0));
+        assert_eq!(
+            (update.calls, update.throttled, update.failed, update.errors),
+            (3, 1, 1, 0)
+        );
         assert_eq!(stats.total().calls, 4);
         assert_eq!(stats.total().errors, 1);
     }

@@ -75,7 +75,10 @@ impl SandboxArgs {
         let faults = FaultConfig {
             latency: self.latency_ms,
             throttle_probability: self.throttle_probability,
-            throttle_bucket: bucket.map(|(rate_per_second, burst)| TokenBucket { rate_per_second, burst }),
+            throttle_bucket: bucket.map(|(rate_per_second, burst)| TokenBucket {
+                rate_per_second,
+                burst,
+            }),
             server_error_probability: self.server_error_probability,
             ..FaultConfig::default()
         };
@@ -98,11 +101,16 @@ impl SandboxArgs {
 /// The state file is unreadable or corrupt, the address cannot be bound, or the final state
 /// write fails.
 pub async fn serve(args: SandboxArgs) -> anyhow::Result<ExitCode> {
-    let sandbox = super::start(args.to_config()).await.context("failed to start the sandbox")?;
+    let sandbox = super::start(args.to_config())
+        .await
+        .context("failed to start the sandbox")?;
     println!("studio-lcc sandbox listening on {}", sandbox.endpoint_url());
     wait_for_stop_signal().await?;
     let stats = sandbox.calls();
-    sandbox.shutdown().await.context("failed to stop the sandbox cleanly")?;
+    sandbox
+        .shutdown()
+        .await
+        .context("failed to stop the sandbox cleanly")?;
     println!("studio-lcc sandbox stopped; calls:\n{stats}");
     Ok(ExitCode::SUCCESS)
 }
@@ -118,13 +126,19 @@ async fn wait_for_stop_signal() -> anyhow::Result<()> {
         }
     }
     #[cfg(not(unix))]
-    tokio::signal::ctrl_c().await.context("failed to listen for Ctrl-C")?;
+    tokio::signal::ctrl_c()
+        .await
+        .context("failed to listen for Ctrl-C")?;
     Ok(())
 }
 
 /// Parses `20` (fixed) or `10..50` (uniform range) milliseconds.
 fn parse_latency(text: &str) -> Result<Latency, String> {
-    let number = |s: &str| s.trim().parse::<u64>().map_err(|e| format!("`{s}` is not a number of milliseconds: {e}"));
+    let number = |s: &str| {
+        s.trim()
+            .parse::<u64>()
+            .map_err(|e| format!("`{s}` is not a number of milliseconds: {e}"))
+    };
     let (min_ms, max_ms) = match text.split_once("..") {
         Some((lo, hi)) => (number(lo)?, number(hi)?),
         None => (number(text)?, number(text)?),
@@ -141,8 +155,20 @@ mod tests {
 
     #[test]
     fn latency_is_a_fixed_value_or_a_range() {
-        assert_eq!(parse_latency("20"), Ok(Latency { min_ms: 20, max_ms: 20 }));
-        assert_eq!(parse_latency("10..50"), Ok(Latency { min_ms: 10, max_ms: 50 }));
+        assert_eq!(
+            parse_latency("20"),
+            Ok(Latency {
+                min_ms: 20,
+                max_ms: 20
+            })
+        );
+        assert_eq!(
+            parse_latency("10..50"),
+            Ok(Latency {
+                min_ms: 10,
+                max_ms: 50
+            })
+        );
         assert!(parse_latency("50..10").is_err());
         assert!(parse_latency("fast").is_err());
     }

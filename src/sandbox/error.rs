@@ -100,7 +100,10 @@ impl ErrorKind {
 
     /// Whether this is an injected or internal server fault (counted as `failed`).
     pub fn is_server_fault(self) -> bool {
-        matches!(self, ErrorKind::InternalFailure | ErrorKind::ServiceUnavailable)
+        matches!(
+            self,
+            ErrorKind::InternalFailure | ErrorKind::ServiceUnavailable
+        )
     }
 }
 
@@ -113,7 +116,10 @@ pub(crate) struct ApiError {
 
 impl ApiError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> ApiError {
-        ApiError { kind, message: message.into() }
+        ApiError {
+            kind,
+            message: message.into(),
+        }
     }
 
     pub fn validation(message: impl Into<String>) -> ApiError {
@@ -134,7 +140,11 @@ impl ApiError {
 
     /// The JSON body: `__type` plus `Message` (`message` for throttling, as AWS sends it).
     pub fn body(&self) -> serde_json::Value {
-        let message_key = if self.kind == ErrorKind::Throttling { "message" } else { "Message" };
+        let message_key = if self.kind == ErrorKind::Throttling {
+            "message"
+        } else {
+            "Message"
+        };
         serde_json::json!({ "__type": self.kind.wire_name(), message_key: self.message })
     }
 }

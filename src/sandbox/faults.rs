@@ -72,7 +72,10 @@ struct Bucket {
 
 impl Faults {
     pub fn new(config: FaultConfig) -> Faults {
-        Faults { config, buckets: HashMap::new() }
+        Faults {
+            config,
+            buckets: HashMap::new(),
+        }
     }
 
     pub fn config(&self) -> &FaultConfig {
@@ -90,7 +93,10 @@ impl Faults {
         let applies = self.config.operations.is_empty()
             || self.config.operations.iter().any(|o| o == operation);
         if !applies {
-            return Decision { delay: Duration::ZERO, fault: None };
+            return Decision {
+                delay: Duration::ZERO,
+                fault: None,
+            };
         }
         let delay = self.config.latency.map_or(Duration::ZERO, pick_latency);
         let fault = self.pick_fault(operation);
@@ -99,7 +105,8 @@ impl Faults {
 
     fn pick_fault(&mut self, operation: &str) -> Option<ApiError> {
         let mut rng = rand::rng();
-        let throttled = chance(&mut rng, self.config.throttle_probability) || !self.take_token(operation);
+        let throttled =
+            chance(&mut rng, self.config.throttle_probability) || !self.take_token(operation);
         if throttled {
             return Some(ApiError::new(ErrorKind::Throttling, "Rate exceeded"));
         }
@@ -108,7 +115,10 @@ impl Faults {
             return Some(ApiError::new(ErrorKind::InternalFailure, message));
         }
         if chance(&mut rng, self.config.unavailable_probability) {
-            return Some(ApiError::new(ErrorKind::ServiceUnavailable, "Service unavailable."));
+            return Some(ApiError::new(
+                ErrorKind::ServiceUnavailable,
+                "Service unavailable.",
+            ));
         }
         None
     }
@@ -119,10 +129,10 @@ impl Faults {
             return true;
         };
         let now = Instant::now();
-        let bucket = self
-            .buckets
-            .entry(operation.to_owned())
-            .or_insert(Bucket { tokens: f64::from(spec.burst), refilled: now });
+        let bucket = self.buckets.entry(operation.to_owned()).or_insert(Bucket {
+            tokens: f64::from(spec.burst),
+            refilled: now,
+        });
         let refill = now.duration_since(bucket.refilled).as_secs_f64() * spec.rate_per_second;
         bucket.tokens = (bucket.tokens + refill).min(f64::from(spec.burst));
         bucket.refilled = now;
@@ -164,16 +174,28 @@ mod tests {
 
     #[test]
     fn certain_throttling_throttles_every_call_with_rate_exceeded() {
-        let mut faults = Faults::new(FaultConfig { throttle_probability: 1.0, ..FaultConfig::default() });
+        let mut faults = Faults::new(FaultConfig {
+            throttle_probability: 1.0,
+            ..FaultConfig::default()
+        });
         let fault = faults.decide("ListDomains").fault.unwrap();
         assert_eq!(fault.kind, ErrorKind::Throttling);
-        assert_eq!(fault.body(), serde_json::json!({"__type": "ThrottlingException", "message": "Rate exceeded"}));
+        assert_eq!(
+            fault.body(),
+            serde_json::json!({"__type": "ThrottlingException", "message": "Rate exceeded"})
+        );
     }
 
     #[test]
     fn an_empty_bucket_throttles_per_operation() {
-        let bucket = TokenBucket { rate_per_second: 0.0, burst: 2 };
-        let mut faults = Faults::new(FaultConfig { throttle_bucket: Some(bucket), ..FaultConfig::default() });
+        let bucket = TokenBucket {
+            rate_per_second: 0.0,
+            burst: 2,
+        };
+        let mut faults = Faults::new(FaultConfig {
+            throttle_bucket: Some(bucket),
+            ..FaultConfig::default()
+        });
         assert!(faults.decide("A").fault.is_none());
         assert!(faults.decide("A").fault.is_none());
         assert!(faults.decide("A").fault.is_some());
@@ -189,6 +211,9 @@ mod tests {
         };
         let mut faults = Faults::new(config);
         assert!(faults.decide("DescribeDomain").fault.is_none());
-        assert_eq!(faults.decide("UpdateDomain").fault.unwrap().kind, ErrorKind::InternalFailure);
+        assert_eq!(
+            faults.decide("UpdateDomain").fault.unwrap().kind,
+            ErrorKind::InternalFailure
+        );
     }
 }

@@ -65,7 +65,10 @@ mod tests {
     fn absent_members_are_kept_and_sent_lists_replace() {
         let stored = json!({"Role": "r", "JL": {"LifecycleConfigArns": ["a", "b"], "Spec": {"InstanceType": "system"}}});
         let out = apply(stored, json!({"JL": {"LifecycleConfigArns": ["c"]}}));
-        assert_eq!(out, json!({"Role": "r", "JL": {"LifecycleConfigArns": ["c"], "Spec": {"InstanceType": "system"}}}));
+        assert_eq!(
+            out,
+            json!({"Role": "r", "JL": {"LifecycleConfigArns": ["c"], "Spec": {"InstanceType": "system"}}})
+        );
     }
 
     #[test]
@@ -76,8 +79,15 @@ mod tests {
 
     #[test]
     fn none_clears_arn_members_only() {
-        let stored = json!({"Spec": {"LifecycleConfigArn": "arn", "InstanceType": "system"}, "Name": "x"});
-        let out = apply(stored, json!({"Spec": {"LifecycleConfigArn": "None"}, "Name": "None"}));
-        assert_eq!(out, json!({"Spec": {"InstanceType": "system"}, "Name": "None"}));
+        let stored =
+            json!({"Spec": {"LifecycleConfigArn": "arn", "InstanceType": "system"}, "Name": "x"});
+        let out = apply(
+            stored,
+            json!({"Spec": {"LifecycleConfigArn": "None"}, "Name": "None"}),
+        );
+        assert_eq!(
+            out,
+            json!({"Spec": {"InstanceType": "system"}, "Name": "None"})
+        );
     }
 }

@@ -91,7 +91,10 @@ pub struct Sandbox {
 /// The state file cannot be read, is corrupt or belongs to another account or region; or the
 /// listen address cannot be bound.
 pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
-    let arns = Arns { account_id: config.account_id.clone(), region: config.region.clone() };
+    let arns = Arns {
+        account_id: config.account_id.clone(),
+        region: config.region.clone(),
+    };
     let store = match &config.state_path {
         Some(path) => persist::load(path, &arns)?,
         None => store::Store::default(),
@@ -107,7 +110,10 @@ pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
     });
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
-        .map_err(|source| SandboxError::Bind { addr: config.listen, source })?;
+        .map_err(|source| SandboxError::Bind {
+            addr: config.listen,
+            source,
+        })?;
     let addr = listener.local_addr().map_err(SandboxError::Serve)?;
     let (stop, stopped) = oneshot::channel::<()>();
     let app = server::router(Arc::clone(&shared));
@@ -115,10 +121,17 @@ pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         let until_stopped = async move {
             let _ = stopped.await;
         };
-        axum::serve(listener, app).with_graceful_shutdown(until_stopped).await
+        axum::serve(listener, app)
+            .with_graceful_shutdown(until_stopped)
+            .await
     });
     info!(endpoint = %format!("http://{addr}"), "Sandbox listening.");
-    Ok(Sandbox { shared, addr, stop: Some(stop), task: Some(task) })
+    Ok(Sandbox {
+        shared,
+        addr,
+        stop: Some(stop),
+        task: Some(task),
+    })
 }
 
 impl Sandbox {
@@ -171,7 +184,9 @@ impl Sandbox {
     /// `FailureReason`, and its patch is not applied.
     pub fn fail_next_update(&self, resource_arn: &str, reason: &str) {
         let mut world = self.shared.world();
-        world.pending_failures.insert(resource_arn.to_lowercase(), reason.to_owned());
+        world
+            .pending_failures
+            .insert(resource_arn.to_lowercase(), reason.to_owned());
     }
 
     /// Returns the domain with this id (or, without an id, this name), creating it
@@ -180,7 +195,11 @@ impl Sandbox {
     /// # Errors
     ///
     /// The id is not a valid domain id, or the state file cannot be written.
-    pub fn seed_domain(&self, id: Option<&str>, name: Option<&str>) -> Result<SeededDomain, SandboxError> {
+    pub fn seed_domain(
+        &self,
+        id: Option<&str>,
+        name: Option<&str>,
+    ) -> Result<SeededDomain, SandboxError> {
         let mut world = self.shared.world();
         let seeded = ops::seed::domain(&mut world, id, name).map_err(seed_error)?;
         self.shared.persist(&world)?;
@@ -219,7 +238,9 @@ impl Sandbox {
             let _ = stop.send(());
         }
         if let Some(task) = self.task.take() {
-            let served = task.await.map_err(|e| SandboxError::Serve(std::io::Error::other(e)))?;
+            let served = task
+                .await
+                .map_err(|e| SandboxError::Serve(std::io::Error::other(e)))?;
             served.map_err(SandboxError::Serve)?;
         }
         let world = self.shared.world();

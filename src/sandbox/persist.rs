@@ -19,7 +19,8 @@ const FORMAT: u32 = 1;
 /// Distinguishes temporary files of concurrent writers in one process.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
-#[derive(Serialize, Deserialize)]
+/// The state document as read.
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StateFile {
     format: u32,
@@ -28,20 +29,40 @@ struct StateFile {
     store: Store,
 }
 
+/// The state document as written (borrows the store instead of copying it).
+#[derive(Serialize)]
+struct StateFileRef<'a> {
+    format: u32,
+    account_id: &'a str,
+    region: &'a str,
+    store: &'a Store,
+}
+
 /// Loads the store from `path` (an empty store when the file does not exist).
 pub(crate) fn load(path: &Path, arns: &Arns) -> Result<Store, SandboxError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Store::default()),
-        Err(source) => return Err(SandboxError::StateUnreadable { path: path.into(), source }),
+        Err(source) => {
+            return Err(SandboxError::StateUnreadable {
+                path: path.into(),
+                source,
+            });
+        }
     };
-    let file: StateFile = serde_json::from_str(&text)
-        .map_err(|source| SandboxError::StateCorrupt { path: path.into(), source })?;
+    let file: StateFile =
+        serde_json::from_str(&text).map_err(|source| SandboxError::StateCorrupt {
+            path: path.into(),
+            source,
+        })?;
     if file.format != FORMAT || file.account_id != arns.account_id || file.region != arns.region {
         return Err(SandboxError::StateMismatch {
             path: path.into(),
             expected: format!("{}/{} (format {FORMAT})", arns.account_id, arns.region),
-            found: format!("{}/{} (format {})", file.account_id, file.region, file.format),
+            found: format!(
+                "{}/{} (format {})",
+                file.account_id, file.region, file.format
+            ),
         });
     }
     Ok(file.store)
@@ -49,14 +70,19 @@ pub(crate) fn load(path: &Path, arns: &Arns) -> Result<Store, SandboxError> {
 
 /// Writes the store to `path` atomically: a temporary file beside it, synced, then renamed.
 pub(crate) fn save(path: &Path, arns: &Arns, store: &Store) -> Result<(), SandboxError> {
-    let wrap = |source| SandboxError::StateWrite { path: path.into(), source };
-    let file = StateFile {
-        format: FORMAT,
-        account_id: arns.account_id.clone(),
-        region: arns.region.clone(),
-        store: store.clone(),
+    let wrap = |source| SandboxError::StateWrite {
+        path: path.into(),
+        source,
     };
-    let bytes = serde_json::to_vec_pretty(&file).map_err(std::io::Error::other).map_err(wrap)?;
+    let file = StateFileRef {
+        format: FORMAT,
+        account_id: &arns.account_id,
+        region: &arns.region,
+        store,
+    };
+    let bytes = serde_json::to_vec_pretty(&file)
+        .map_err(std::io::Error::other)
+        .map_err(wrap)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(wrap)?;
     }
@@ -87,7 +113,10 @@ mod tests {
     use crate::sandbox::store::Record;
 
     fn arns() -> Arns {
-        Arns { account_id: "123456789012".into(), region: "us-east-1".into() }
+        Arns {
+            account_id: "123456789012".into(),
+            region: "us-east-1".into(),
+        }
     }
 
     #[test]
@@ -95,7 +124,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested/state.json");
         let mut store = Store::default();
-        store.lccs.insert("a".into(), Record::new(serde_json::Map::new()));
+        store
+            .lccs
+            .insert("a".into(), Record::new(serde_json::Map::new()));
         save(&path, &arns(), &store).unwrap();
         assert_eq!(load(&path, &arns()).unwrap().lccs.len(), 1);
         let files = std::fs::read_dir(path.parent().unwrap()).unwrap().count();
@@ -118,7 +149,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
         save(&path, &arns(), &Store::default()).unwrap();
-        let other = Arns { account_id: "210987654321".into(), region: "us-east-1".into() };
-        assert!(matches!(load(&path, &other), Err(SandboxError::StateMismatch { .. })));
+        let other = Arns {
+            account_id: "210987654321".into(),
+            region: "us-east-1".into(),
+        };
+        assert!(matches!(
+            load(&path, &other),
+            Err(SandboxError::StateMismatch { .. })
+        ));
     }
 }

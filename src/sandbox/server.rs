@@ -40,15 +40,21 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub fn world(&self) -> MutexGuard<'_, World> {
-        self.world.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.world
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub fn faults(&self) -> MutexGuard<'_, Faults> {
-        self.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.faults
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub fn calls(&self) -> MutexGuard<'_, CallStats> {
-        self.calls.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.calls
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Writes the state file (when there is one) from `world`.
@@ -95,7 +101,10 @@ async fn handle(shared: &Shared, operation: &str, body: &[u8]) -> Result<Value, 
     if ops::is_mutating(operation) {
         shared.persist(&world).map_err(|err| {
             error!(error = %err, "Failed to write the sandbox state file.");
-            ApiError::new(ErrorKind::InternalFailure, "The sandbox could not save its state.")
+            ApiError::new(
+                ErrorKind::InternalFailure,
+                "The sandbox could not save its state.",
+            )
         })?;
     }
     Ok(output)
@@ -103,7 +112,10 @@ async fn handle(shared: &Shared, operation: &str, body: &[u8]) -> Result<Value, 
 
 /// The operation named by `X-Amz-Target: SageMaker.<Operation>` (empty when absent).
 fn target(headers: &HeaderMap) -> String {
-    let value = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let value = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     value.strip_prefix("SageMaker.").unwrap_or(value).to_owned()
 }
 
@@ -112,8 +124,9 @@ fn parse_body(body: &[u8]) -> Result<Value, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(serde_json::Map::new()));
     }
-    serde_json::from_slice(body)
-        .map_err(|err| ApiError::serialization(format!("The request body is not valid JSON: {err}.")))
+    serde_json::from_slice(body).map_err(|err| {
+        ApiError::serialization(format!("The request body is not valid JSON: {err}."))
+    })
 }
 
 fn respond(result: Result<Value, ApiError>) -> Response {

@@ -124,8 +124,11 @@ mod tests {
 
     #[test]
     fn every_pattern_compiles() {
-        let distinct: std::collections::HashSet<&String> =
-            MODEL.shapes.values().filter_map(|s| s.pattern.as_ref()).collect();
+        let distinct: std::collections::HashSet<&String> = MODEL
+            .shapes
+            .values()
+            .filter_map(|s| s.pattern.as_ref())
+            .collect();
         assert_eq!(PATTERNS.len(), distinct.len());
     }
 

@@ -48,7 +48,10 @@ pub(crate) struct Transition {
 impl Record {
     /// A record from a wire-shaped object.
     pub fn new(body: Map<String, Value>) -> Record {
-        Record { body, transition: None }
+        Record {
+            body,
+            transition: None,
+        }
     }
 
     /// A string member, if present.
@@ -74,7 +77,9 @@ impl Record {
         };
         self.body.insert("Status".into(), Value::from(t.status));
         match t.failure_reason {
-            Some(reason) => self.body.insert("FailureReason".into(), Value::from(reason)),
+            Some(reason) => self
+                .body
+                .insert("FailureReason".into(), Value::from(reason)),
             None => self.body.remove("FailureReason"),
         };
     }
@@ -106,7 +111,8 @@ impl Store {
         ];
         groups.into_iter().find_map(|(records, member)| {
             let mut arns = records.values().filter_map(|r| r.str(member));
-            arns.find(|a| a.eq_ignore_ascii_case(arn)).map(str::to_owned)
+            arns.find(|a| a.eq_ignore_ascii_case(arn))
+                .map(str::to_owned)
         })
     }
 }

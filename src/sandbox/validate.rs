@@ -42,7 +42,9 @@ pub(crate) fn project(shape_name: &str, value: &Value) -> Option<Value> {
         }
         (ShapeKind::List, Value::Array(items)) => {
             let member = &shape.member.as_ref()?.shape;
-            Some(Value::Array(items.iter().filter_map(|v| project(member, v)).collect()))
+            Some(Value::Array(
+                items.iter().filter_map(|v| project(member, v)).collect(),
+            ))
         }
         (ShapeKind::Structure | ShapeKind::List, _) | (_, Value::Null) => None,
         (_, scalar) => Some(scalar.clone()),
@@ -74,7 +76,12 @@ impl Walker {
         }
     }
 
-    fn walk_structure(&mut self, shape: &Shape, value: &Value, path: &str) -> Result<Value, ApiError> {
+    fn walk_structure(
+        &mut self,
+        shape: &Shape,
+        value: &Value,
+        path: &str,
+    ) -> Result<Value, ApiError> {
         let Value::Object(map) = value else {
             return Err(wrong_type("an object", value, path));
         };
@@ -113,7 +120,12 @@ impl Walker {
         Ok(Value::Array(out))
     }
 
-    fn check_string(&mut self, shape: &Shape, value: &Value, path: &str) -> Result<Value, ApiError> {
+    fn check_string(
+        &mut self,
+        shape: &Shape,
+        value: &Value,
+        path: &str,
+    ) -> Result<Value, ApiError> {
         let Value::String(s) = value else {
             return Err(wrong_type("a string", value, path));
         };
@@ -127,21 +139,37 @@ impl Walker {
         if let Some(allowed) = &shape.enum_values
             && !allowed.contains(s)
         {
-            let rule = format!("Member must satisfy enum value set: [{}]", allowed.join(", "));
+            let rule = format!(
+                "Member must satisfy enum value set: [{}]",
+                allowed.join(", ")
+            );
             self.violate(value, path, &rule);
         }
         Ok(value.clone())
     }
 
-    fn check_integer(&mut self, shape: &Shape, value: &Value, path: &str) -> Result<Value, ApiError> {
+    fn check_integer(
+        &mut self,
+        shape: &Shape,
+        value: &Value,
+        path: &str,
+    ) -> Result<Value, ApiError> {
         let Some(n) = value.as_i64() else {
             return Err(wrong_type("an integer", value, path));
         };
         if let Some(min) = shape.min.filter(|min| n < *min) {
-            self.violate(value, path, &format!("Member must have value greater than or equal to {min}"));
+            self.violate(
+                value,
+                path,
+                &format!("Member must have value greater than or equal to {min}"),
+            );
         }
         if let Some(max) = shape.max.filter(|max| n > *max) {
-            self.violate(value, path, &format!("Member must have value less than or equal to {max}"));
+            self.violate(
+                value,
+                path,
+                &format!("Member must have value less than or equal to {max}"),
+            );
         }
         Ok(value.clone())
     }
@@ -149,21 +177,35 @@ impl Walker {
     fn check_length(&mut self, shape: &Shape, len: usize, value: &Value, path: &str) {
         let len = i64::try_from(len).unwrap_or(i64::MAX);
         if let Some(min) = shape.min.filter(|min| len < *min) {
-            self.violate(value, path, &format!("Member must have length greater than or equal to {min}"));
+            self.violate(
+                value,
+                path,
+                &format!("Member must have length greater than or equal to {min}"),
+            );
         }
         if let Some(max) = shape.max.filter(|max| len > *max) {
-            self.violate(value, path, &format!("Member must have length less than or equal to {max}"));
+            self.violate(
+                value,
+                path,
+                &format!("Member must have length less than or equal to {max}"),
+            );
         }
     }
 
     fn violate(&mut self, value: &Value, path: &str, rule: &str) {
         let shown = display_value(value);
-        self.violations.push(format!("Value '{shown}' at '{path}' failed to satisfy constraint: {rule}"));
+        self.violations.push(format!(
+            "Value '{shown}' at '{path}' failed to satisfy constraint: {rule}"
+        ));
     }
 }
 
 fn expect_type(ok: bool, expected: &str, value: &Value, path: &str) -> Result<Value, ApiError> {
-    if ok { Ok(value.clone()) } else { Err(wrong_type(expected, value, path)) }
+    if ok {
+        Ok(value.clone())
+    } else {
+        Err(wrong_type(expected, value, path))
+    }
 }
 
 fn wrong_type(expected: &str, value: &Value, path: &str) -> ApiError {
@@ -175,7 +217,11 @@ fn wrong_type(expected: &str, value: &Value, path: &str) -> ApiError {
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
     };
-    let at = if path.is_empty() { "the request body".to_owned() } else { format!("'{path}'") };
+    let at = if path.is_empty() {
+        "the request body".to_owned()
+    } else {
+        format!("'{path}'")
+    };
     ApiError::serialization(format!("Expected {expected} at {at} but found {found}."))
 }
 
@@ -200,7 +246,11 @@ fn camel(name: &str) -> String {
 }
 
 fn join(path: &str, name: &str) -> String {
-    if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") }
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
 }
 
 #[cfg(test)]
@@ -212,10 +262,15 @@ mod tests {
 
     #[test]
     fn every_violation_of_one_request_is_reported_in_one_coral_message() {
-        let input = json!({"StudioLifecycleConfigName": "bad_name", "StudioLifecycleConfigAppType": "Vim"});
+        let input =
+            json!({"StudioLifecycleConfigName": "bad_name", "StudioLifecycleConfigAppType": "Vim"});
         let err = validate_input("CreateStudioLifecycleConfig", &input).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Validation);
-        assert!(err.message.starts_with("3 validation errors detected: "), "{}", err.message);
+        assert!(
+            err.message.starts_with("3 validation errors detected: "),
+            "{}",
+            err.message
+        );
         assert!(err.message.contains("Value 'bad_name' at 'studioLifecycleConfigName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"));
         assert!(err.message.contains("Value null at 'studioLifecycleConfigContent' failed to satisfy constraint: Member must not be null"));
         assert!(err.message.contains("Member must satisfy enum value set: [JupyterServer, KernelGateway, CodeEditor, JupyterLab]"));
@@ -225,7 +280,11 @@ mod tests {
     fn nested_list_items_are_named_with_one_based_member_paths() {
         let input = json!({"ResourceArn": "arn:aws:sagemaker:us-east-1:123456789012:domain/d-1", "Tags": [{"Key": "a"}, {"Key": "", "Value": "v"}]});
         let err = validate_input("AddTags", &input).unwrap_err();
-        assert!(err.message.contains("at 'tags.1.member.value'"), "{}", err.message);
+        assert!(
+            err.message.contains("at 'tags.1.member.value'"),
+            "{}",
+            err.message
+        );
         assert!(err.message.contains("Value '' at 'tags.2.member.key' failed to satisfy constraint: Member must have length greater than or equal to 1"));
     }
 
@@ -240,7 +299,11 @@ mod tests {
 
     #[test]
     fn timestamps_accept_integers_decimals_and_exponents() {
-        for t in [json!(1_700_000_000), json!(1_700_000_000.5), json!(1.642_495_335_891e9)] {
+        for t in [
+            json!(1_700_000_000),
+            json!(1_700_000_000.5),
+            json!(1.642_495_335_891e9),
+        ] {
             let input = json!({"CreationTimeAfter": t});
             assert!(validate_input("ListStudioLifecycleConfigs", &input).is_ok());
         }
@@ -249,7 +312,10 @@ mod tests {
     #[test]
     fn integer_ranges_are_enforced() {
         let err = validate_input("ListDomains", &json!({"MaxResults": 101})).unwrap_err();
-        assert!(err.message.contains("Member must have value less than or equal to 100"));
+        assert!(
+            err.message
+                .contains("Member must have value less than or equal to 100")
+        );
         let err = validate_input("ListTags", &json!({"ResourceArn": "arn:aws:sagemaker:us-east-1:123456789012:domain/d-1", "MaxResults": 10})).unwrap_err();
         assert!(err.message.contains("greater than or equal to 50"));
     }
@@ -257,8 +323,15 @@ mod tests {
     #[test]
     fn unknown_members_and_nulls_are_dropped_from_the_cleaned_input() {
         let input = json!({"DomainId": "d-abc", "Bogus": 1, "UserSettings": null});
-        let cleaned = validate_input("UpdateUserProfile", &json!({"UserProfileName": "u", "DomainId": "d-abc"})).unwrap();
-        assert_eq!(cleaned, json!({"DomainId": "d-abc", "UserProfileName": "u"}));
+        let cleaned = validate_input(
+            "UpdateUserProfile",
+            &json!({"UserProfileName": "u", "DomainId": "d-abc"}),
+        )
+        .unwrap();
+        assert_eq!(
+            cleaned,
+            json!({"DomainId": "d-abc", "UserProfileName": "u"})
+        );
         let cleaned = validate_input("DescribeDomain", &input).unwrap();
         assert_eq!(cleaned, json!({"DomainId": "d-abc"}));
     }
@@ -267,6 +340,9 @@ mod tests {
     fn projection_keeps_modeled_members_and_empty_lists() {
         let stored = json!({"DomainArn": "a", "Secret": 1, "DefaultUserSettings": {"KernelGatewayAppSettings": {"LifecycleConfigArns": []}}});
         let out = project("DescribeDomainResponse", &stored).unwrap();
-        assert_eq!(out, json!({"DomainArn": "a", "DefaultUserSettings": {"KernelGatewayAppSettings": {"LifecycleConfigArns": []}}}));
+        assert_eq!(
+            out,
+            json!({"DomainArn": "a", "DefaultUserSettings": {"KernelGatewayAppSettings": {"LifecycleConfigArns": []}}})
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! Every error case a user of the sandbox depends on, with its exact error type.
 
 use aws_sdk_sagemaker::types::{
-    AppType, JupyterLabAppSettings, JupyterServerAppSettings, ResourceSpec, SpaceSettings, UserSettings,
+    AppType, JupyterLabAppSettings, JupyterServerAppSettings, ResourceSpec, SpaceSettings,
+    UserSettings,
 };
 
 use aws_sdk_sagemaker::error::ProvideErrorMetadata;
@@ -14,16 +15,38 @@ async fn deleting_an_lcc_that_a_domain_refers_to_is_resource_in_use() {
     let client = client(&sandbox);
     let domain = sandbox.seed_domain(None, None).unwrap();
     let lcc = create_lcc(&client, "lab", "JupyterLab").await;
-    let lab = JupyterLabAppSettings::builder().lifecycle_config_arns(&lcc).build();
-    let settings = UserSettings::builder().jupyter_lab_app_settings(lab).build();
-    client.update_domain().domain_id(&domain.id).default_user_settings(settings).send().await.unwrap();
+    let lab = JupyterLabAppSettings::builder()
+        .lifecycle_config_arns(&lcc)
+        .build();
+    let settings = UserSettings::builder()
+        .jupyter_lab_app_settings(lab)
+        .build();
+    client
+        .update_domain()
+        .domain_id(&domain.id)
+        .default_user_settings(settings)
+        .send()
+        .await
+        .unwrap();
 
-    let delete = client.delete_studio_lifecycle_config().studio_lifecycle_config_name("lab");
+    let delete = client
+        .delete_studio_lifecycle_config()
+        .studio_lifecycle_config_name("lab");
     assert_eq!(code(delete.clone().send().await), "ResourceInUse");
 
-    let lab = JupyterLabAppSettings::builder().set_lifecycle_config_arns(Some(vec![])).build();
-    let detach = UserSettings::builder().jupyter_lab_app_settings(lab).build();
-    client.update_domain().domain_id(&domain.id).default_user_settings(detach).send().await.unwrap();
+    let lab = JupyterLabAppSettings::builder()
+        .set_lifecycle_config_arns(Some(vec![]))
+        .build();
+    let detach = UserSettings::builder()
+        .jupyter_lab_app_settings(lab)
+        .build();
+    client
+        .update_domain()
+        .domain_id(&domain.id)
+        .default_user_settings(detach)
+        .send()
+        .await
+        .unwrap();
     delete.send().await.expect("a detached LCC can be deleted");
 }
 
@@ -36,15 +59,43 @@ async fn deleting_an_lcc_that_an_in_service_app_uses_is_resource_in_use() {
     let lcc = create_lcc(&client, "lab", "JupyterLab").await;
     let spec = ResourceSpec::builder().lifecycle_config_arn(&lcc).build();
     let (c, id) = (&client, &domain.id);
-    c.create_app().domain_id(&id).space_name("shared").app_type(AppType::JupyterLab).app_name("default").resource_spec(spec).send().await.unwrap();
-    let described = c.describe_app().domain_id(&id).space_name("shared").app_type(AppType::JupyterLab).app_name("default").send().await.unwrap();
+    c.create_app()
+        .domain_id(id)
+        .space_name("shared")
+        .app_type(AppType::JupyterLab)
+        .app_name("default")
+        .resource_spec(spec)
+        .send()
+        .await
+        .unwrap();
+    let described = c
+        .describe_app()
+        .domain_id(id)
+        .space_name("shared")
+        .app_type(AppType::JupyterLab)
+        .app_name("default")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(described.status().map(|s| s.as_str()), Some("InService"));
 
-    let delete = client.delete_studio_lifecycle_config().studio_lifecycle_config_name("lab");
+    let delete = client
+        .delete_studio_lifecycle_config()
+        .studio_lifecycle_config_name("lab");
     assert_eq!(code(delete.clone().send().await), "ResourceInUse");
 
-    c.delete_app().domain_id(&id).space_name("shared").app_type(AppType::JupyterLab).app_name("default").send().await.unwrap();
-    delete.send().await.expect("an LCC used only by a deleted app can be deleted");
+    c.delete_app()
+        .domain_id(id)
+        .space_name("shared")
+        .app_type(AppType::JupyterLab)
+        .app_name("default")
+        .send()
+        .await
+        .unwrap();
+    delete
+        .send()
+        .await
+        .expect("an LCC used only by a deleted app can be deleted");
 }
 
 #[tokio::test]
@@ -92,9 +143,17 @@ async fn content_over_the_limit_or_not_base64_is_a_validation_exception() {
             .studio_lifecycle_config_app_type("JupyterLab".into())
             .send()
     };
-    assert_eq!(code(create("A".repeat(16_388)).await), "ValidationException");
-    assert_eq!(code(create("not base64!".into()).await), "ValidationException");
-    create("A".repeat(16_384)).await.expect("exactly 16384 characters is allowed");
+    assert_eq!(
+        code(create("A".repeat(16_388)).await),
+        "ValidationException"
+    );
+    assert_eq!(
+        code(create("not base64!".into()).await),
+        "ValidationException"
+    );
+    create("A".repeat(16_384))
+        .await
+        .expect("exactly 16384 characters is allowed");
 }
 
 #[tokio::test]
@@ -103,16 +162,38 @@ async fn an_lcc_of_the_wrong_app_type_in_a_slot_is_a_validation_exception() {
     let client = client(&sandbox);
     let domain = sandbox.seed_domain(None, None).unwrap();
     let kg = create_lcc(&client, "kg", "KernelGateway").await;
-    let spec = ResourceSpec::builder().lifecycle_config_arn(&kg).instance_type("system".into()).build();
-    let js = JupyterServerAppSettings::builder().default_resource_spec(spec).lifecycle_config_arns(&kg).build();
-    let settings = UserSettings::builder().jupyter_server_app_settings(js).build();
-    let update = client.update_domain().domain_id(&domain.id).default_user_settings(settings).send().await;
+    let spec = ResourceSpec::builder()
+        .lifecycle_config_arn(&kg)
+        .instance_type("system".into())
+        .build();
+    let js = JupyterServerAppSettings::builder()
+        .default_resource_spec(spec)
+        .lifecycle_config_arns(&kg)
+        .build();
+    let settings = UserSettings::builder()
+        .jupyter_server_app_settings(js)
+        .build();
+    let update = client
+        .update_domain()
+        .domain_id(&domain.id)
+        .default_user_settings(settings)
+        .send()
+        .await;
     assert_eq!(code(update), "ValidationException");
 
     let missing = crate::support::lcc_arn("never-created");
-    let lab = JupyterLabAppSettings::builder().lifecycle_config_arns(missing).build();
-    let settings = UserSettings::builder().jupyter_lab_app_settings(lab).build();
-    let update = client.update_domain().domain_id(&domain.id).default_user_settings(settings).send().await;
+    let lab = JupyterLabAppSettings::builder()
+        .lifecycle_config_arns(missing)
+        .build();
+    let settings = UserSettings::builder()
+        .jupyter_lab_app_settings(lab)
+        .build();
+    let update = client
+        .update_domain()
+        .domain_id(&domain.id)
+        .default_user_settings(settings)
+        .send()
+        .await;
     assert_eq!(code(update), "ValidationException");
 }
 
@@ -123,8 +204,14 @@ async fn an_update_while_updating_is_resource_in_use() {
     let domain = sandbox.seed_domain(None, None).unwrap();
     sandbox.seed_user_profile(&domain.id, "alice").unwrap();
     sandbox.set_update_delay(std::time::Duration::from_secs(3600));
-    let settings = UserSettings::builder().default_landing_uri("studio::").build();
-    let update = client.update_user_profile().domain_id(&domain.id).user_profile_name("alice").user_settings(settings);
+    let settings = UserSettings::builder()
+        .default_landing_uri("studio::")
+        .build();
+    let update = client
+        .update_user_profile()
+        .domain_id(&domain.id)
+        .user_profile_name("alice")
+        .user_settings(settings);
     update.clone().send().await.unwrap();
     assert_eq!(code(update.send().await), "ResourceInUse");
 }
@@ -135,19 +222,41 @@ async fn app_type_in_update_space_is_refused() {
     let client = client(&sandbox);
     let domain = sandbox.seed_domain(None, None).unwrap();
     sandbox.seed_space(&domain.id, "shared").unwrap();
-    let settings = SpaceSettings::builder().app_type(AppType::JupyterLab).build();
-    let result = client.update_space().domain_id(&domain.id).space_name("shared").space_settings(settings).send().await;
+    let settings = SpaceSettings::builder()
+        .app_type(AppType::JupyterLab)
+        .build();
+    let result = client
+        .update_space()
+        .domain_id(&domain.id)
+        .space_name("shared")
+        .space_settings(settings)
+        .send()
+        .await;
     let err = result.unwrap_err();
     assert_eq!(err.code(), Some("ValidationException"));
-    assert_eq!(err.message(), Some("Updating AppType for Space is not supported."));
+    assert_eq!(
+        err.message(),
+        Some("Updating AppType for Space is not supported.")
+    );
 }
 
 #[tokio::test]
 async fn missing_resources_are_resource_not_found() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    assert_eq!(code(client.describe_domain().domain_id("d-000000000000").send().await), "ResourceNotFound");
-    let describe = client.describe_studio_lifecycle_config().studio_lifecycle_config_name("nope");
+    assert_eq!(
+        code(
+            client
+                .describe_domain()
+                .domain_id("d-000000000000")
+                .send()
+                .await
+        ),
+        "ResourceNotFound"
+    );
+    let describe = client
+        .describe_studio_lifecycle_config()
+        .studio_lifecycle_config_name("nope");
     assert_eq!(code(describe.send().await), "ResourceNotFound");
 }
 
@@ -167,5 +276,9 @@ async fn an_unknown_operation_is_unknown_operation_exception() {
     let response = raw_call(&sandbox, "CreateNotebookInstance", "{}").await;
     assert_eq!(response.status, 400);
     assert_eq!(response.json()["__type"], "UnknownOperationException");
-    assert!(response.header("x-amzn-requestid").is_some_and(|id| !id.is_empty()));
+    assert!(
+        response
+            .header("x-amzn-requestid")
+            .is_some_and(|id| !id.is_empty())
+    );
 }

@@ -12,7 +12,9 @@ pub const SCRIPT_B64: &str = "IyEvYmluL2Jhc2gKZWNobyBoZWxsbwo=";
 
 /// A memory-only sandbox on a random loopback port.
 pub async fn sandbox() -> Sandbox {
-    sandbox::start(SandboxConfig::default()).await.expect("sandbox starts")
+    sandbox::start(SandboxConfig::default())
+        .await
+        .expect("sandbox starts")
 }
 
 /// An SDK client for `sandbox` that does not retry (1 attempt), so counts are exact.
@@ -58,7 +60,10 @@ pub struct RawResponse {
 impl RawResponse {
     /// The first header called `name` (lowercase).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The body as JSON.
@@ -75,8 +80,11 @@ pub async fn raw_request(
     headers: &[(&str, &str)],
     body: &str,
 ) -> RawResponse {
-    let mut stream = tokio::net::TcpStream::connect(sandbox.local_addr()).await.unwrap();
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    let mut stream = tokio::net::TcpStream::connect(sandbox.local_addr())
+        .await
+        .unwrap();
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -90,21 +98,43 @@ pub async fn raw_request(
 /// Sends a SageMaker JSON 1.1 call with a raw body.
 pub async fn raw_call(sandbox: &Sandbox, operation: &str, body: &str) -> RawResponse {
     let target = format!("SageMaker.{operation}");
-    let headers = [("X-Amz-Target", target.as_str()), ("Content-Type", "application/x-amz-json-1.1")];
+    let headers = [
+        ("X-Amz-Target", target.as_str()),
+        ("Content-Type", "application/x-amz-json-1.1"),
+    ];
     raw_request(sandbox, "POST", "/", &headers, body).await
 }
 
 fn parse_response(raw: &str) -> RawResponse {
-    let (head, body) = raw.split_once("\r\n\r\n").expect("a complete HTTP response");
+    let (head, body) = raw
+        .split_once("\r\n\r\n")
+        .expect("a complete HTTP response");
     let mut lines = head.lines();
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_owned()))
         .collect::<Vec<_>>();
-    let chunked = headers.iter().any(|(k, v)| k == "transfer-encoding" && v == "chunked");
-    let body = if chunked { dechunk(body) } else { body.to_owned() };
-    RawResponse { status, headers, body }
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k == "transfer-encoding" && v == "chunked");
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_owned()
+    };
+    RawResponse {
+        status,
+        headers,
+        body,
+    }
 }
 
 fn dechunk(mut rest: &str) -> String {

@@ -31,8 +31,15 @@ pub(super) fn create(world: &mut World, input: &Map<String, Value>) -> Result<Va
     let (app_type, app_name) = (text(input, "AppType"), text(input, "AppName"));
     let owner = owner(world, input)?;
     let key = app_key(domain_id, &owner, app_type, app_name);
-    if world.store.apps.get(&key).is_some_and(|a| !matches!(a.status(), "Deleted" | "Failed")) {
-        return Err(ApiError::in_use(format!("App [{app_name}] of type {app_type} already exists.")));
+    if world
+        .store
+        .apps
+        .get(&key)
+        .is_some_and(|a| !matches!(a.status(), "Deleted" | "Failed"))
+    {
+        return Err(ApiError::in_use(format!(
+            "App [{app_name}] of type {app_type} already exists."
+        )));
     }
     let spec = normalized(&super::object(input, "ResourceSpec"));
     check_lcc(world, app_type, &spec)?;
@@ -53,14 +60,21 @@ pub(super) fn describe(world: &mut World, input: &Map<String, Value>) -> Result<
 }
 
 pub(super) fn list(world: &mut World, input: &Map<String, Value>) -> Result<Value, ApiError> {
-    let (profile, space) = (opt_text(input, "UserProfileNameEquals"), opt_text(input, "SpaceNameEquals"));
+    let (profile, space) = (
+        opt_text(input, "UserProfileNameEquals"),
+        opt_text(input, "SpaceNameEquals"),
+    );
     if profile.is_some() && space.is_some() {
         return Err(ApiError::validation(
             "UserProfileNameEquals and SpaceNameEquals cannot both be specified.",
         ));
     }
     let profile_matches = |b: &Map<String, Value>| {
-        profile.is_none_or(|p| b.get("UserProfileName").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(p)))
+        profile.is_none_or(|p| {
+            b.get("UserProfileName")
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.eq_ignore_ascii_case(p))
+        })
     };
     let mut items: Vec<Value> = world
         .store
@@ -79,7 +93,9 @@ pub(super) fn delete(world: &mut World, input: &Map<String, Value>) -> Result<Va
     let (key, record) = find(world, input)?;
     if matches!(record.status(), "Deleted" | "Deleting") {
         let arn = record.str("AppArn").unwrap_or_default();
-        return Err(ApiError::not_found(format!("App [{arn}] has already been deleted.")));
+        return Err(ApiError::not_found(format!(
+            "App [{arn}] has already been deleted."
+        )));
     }
     if let Some(app) = world.store.apps.get_mut(&key) {
         app.transition = None;
@@ -93,11 +109,21 @@ fn owner(world: &World, input: &Map<String, Value>) -> Result<Owner, ApiError> {
     let domain_id = text(input, "DomainId");
     require_domain(world, domain_id)?;
     let store = &world.store;
-    let found = match (opt_text(input, "UserProfileName"), opt_text(input, "SpaceName")) {
-        (Some(p), None) => store.user_profiles.get(&profile_key(domain_id, p)).map(|r| {
-            let name = r.str("UserProfileName").unwrap_or(p).to_owned();
-            Owner { kind: "user-profile", member: "UserProfileName", name }
-        }),
+    let found = match (
+        opt_text(input, "UserProfileName"),
+        opt_text(input, "SpaceName"),
+    ) {
+        (Some(p), None) => store
+            .user_profiles
+            .get(&profile_key(domain_id, p))
+            .map(|r| {
+                let name = r.str("UserProfileName").unwrap_or(p).to_owned();
+                Owner {
+                    kind: "user-profile",
+                    member: "UserProfileName",
+                    name,
+                }
+            }),
         (None, Some(s)) => store.spaces.get(&space_key(domain_id, s)).map(|_| Owner {
             kind: "space",
             member: "SpaceName",
@@ -114,16 +140,24 @@ fn owner(world: &World, input: &Map<String, Value>) -> Result<Owner, ApiError> {
 
 fn app_key(domain_id: &str, owner: &Owner, app_type: &str, app_name: &str) -> String {
     let owner_name = owner.name.to_lowercase();
-    format!("{domain_id}/{}/{owner_name}/{app_type}/{app_name}", owner.kind)
+    format!(
+        "{domain_id}/{}/{owner_name}/{app_type}/{app_name}",
+        owner.kind
+    )
 }
 
-fn find<'a>(world: &'a World, input: &Map<String, Value>) -> Result<(String, &'a Record), ApiError> {
+fn find<'a>(
+    world: &'a World,
+    input: &Map<String, Value>,
+) -> Result<(String, &'a Record), ApiError> {
     let owner = owner(world, input)?;
     let (app_type, app_name) = (text(input, "AppType"), text(input, "AppName"));
     let key = app_key(text(input, "DomainId"), &owner, app_type, app_name);
     match world.store.apps.get(&key) {
         Some(record) => Ok((key, record)),
-        None => Err(ApiError::not_found(format!("App [{app_name}] of type {app_type} does not exist."))),
+        None => Err(ApiError::not_found(format!(
+            "App [{app_name}] of type {app_type} does not exist."
+        ))),
     }
 }
 
@@ -134,11 +168,18 @@ fn check_lcc(world: &World, app_type: &str, spec: &Map<String, Value>) -> Result
     };
     match LCC_APP_TYPES.iter().find(|(t, _)| *t == app_type) {
         Some((_, member)) => settings::check_arn(world, arn, member, app_type),
-        None => Err(ApiError::validation(format!("Apps of type {app_type} cannot run a lifecycle config."))),
+        None => Err(ApiError::validation(format!(
+            "Apps of type {app_type} cannot run a lifecycle config."
+        ))),
     }
 }
 
-fn into_body(input: &Map<String, Value>, owner: &Owner, arn: &str, spec: Map<String, Value>) -> Map<String, Value> {
+fn into_body(
+    input: &Map<String, Value>,
+    owner: &Owner,
+    arn: &str,
+    spec: Map<String, Value>,
+) -> Map<String, Value> {
     let mut body = Map::new();
     body.insert("AppArn".into(), json!(arn));
     for member in ["DomainId", "AppType", "AppName", "RecoveryMode"] {
@@ -155,10 +196,19 @@ fn into_body(input: &Map<String, Value>, owner: &Owner, arn: &str, spec: Map<Str
 fn built_in_lcc(world: &World, domain_id: &str, owner: &Owner, app_type: &str) -> Option<String> {
     let (_, member) = LCC_APP_TYPES.iter().find(|(t, _)| *t == app_type)?;
     let read = |settings: Option<&Value>| {
-        settings?.get(member)?.get("BuiltInLifecycleConfigArn")?.as_str().map(str::to_owned)
+        settings?
+            .get(member)?
+            .get("BuiltInLifecycleConfigArn")?
+            .as_str()
+            .map(str::to_owned)
     };
     let profile = (owner.kind == "user-profile")
-        .then(|| world.store.user_profiles.get(&profile_key(domain_id, &owner.name)))
+        .then(|| {
+            world
+                .store
+                .user_profiles
+                .get(&profile_key(domain_id, &owner.name))
+        })
         .flatten();
     let domain = world.store.domains.get(domain_id);
     read(profile.and_then(|p| p.body.get("UserSettings")))

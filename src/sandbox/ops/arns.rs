@@ -32,7 +32,10 @@ impl Arns {
     }
 
     pub fn app(&self, domain_id: &str, owner: &str, app_type: &str, name: &str) -> String {
-        format!("{}:app/{domain_id}/{owner}/{app_type}/{name}", self.prefix())
+        format!(
+            "{}:app/{domain_id}/{owner}/{app_type}/{name}",
+            self.prefix()
+        )
     }
 
     /// The LCC name in an LCC ARN of this account and region.
@@ -49,7 +52,10 @@ impl Arns {
 
 /// `d-` plus 12 lowercase alphanumerics, like AWS domain ids.
 pub(crate) fn new_domain_id() -> String {
-    format!("d-{}", random_chars(12, b"abcdefghijklmnopqrstuvwxyz0123456789"))
+    format!(
+        "d-{}",
+        random_chars(12, b"abcdefghijklmnopqrstuvwxyz0123456789")
+    )
 }
 
 /// `fs-` plus 17 hex digits, like an EFS file system id.
@@ -59,5 +65,7 @@ pub(crate) fn new_efs_id() -> String {
 
 fn random_chars(n: usize, alphabet: &[u8]) -> String {
     let mut rng = rand::rng();
-    (0..n).map(|_| char::from(alphabet[rng.random_range(0..alphabet.len())])).collect()
+    (0..n)
+        .map(|_| char::from(alphabet[rng.random_range(0..alphabet.len())]))
+        .collect()
 }

@@ -32,7 +32,8 @@ pub(super) fn create_with_id(
         "DomainArn": arn, "DomainId": id, "HomeEfsFileSystemId": new_efs_id(), "Url": url,
     });
     body.extend(into_object(defaults));
-    body.entry("AppNetworkAccessType").or_insert_with(|| json!("PublicInternetOnly"));
+    body.entry("AppNetworkAccessType")
+        .or_insert_with(|| json!("PublicInternetOnly"));
     let record = status::begin_create(world, &mut body);
     world.store.domains.insert(id.to_owned(), record);
     tags::store_create_tags(world, &arn, input);
@@ -45,8 +46,12 @@ pub(super) fn describe(world: &mut World, input: &Map<String, Value>) -> Result<
 }
 
 pub(super) fn list(world: &mut World, input: &Map<String, Value>) -> Result<Value, ApiError> {
-    let mut items: Vec<Value> =
-        world.store.domains.values().map(|r| Value::Object(r.body.clone())).collect();
+    let mut items: Vec<Value> = world
+        .store
+        .domains
+        .values()
+        .map(|r| Value::Object(r.body.clone()))
+        .collect();
     paging::sort(&mut items, &Map::new(), false);
     paging::page(items, input, "Domains", DEFAULT_PAGE)
 }
@@ -70,9 +75,16 @@ pub(super) fn update(world: &mut World, input: &Map<String, Value>) -> Result<Va
 
 pub(super) fn delete(world: &mut World, input: &Map<String, Value>) -> Result<Value, ApiError> {
     let id = text(input, "DomainId");
-    let arn = require_domain(world, id)?.str("DomainArn").unwrap_or_default().to_owned();
+    let arn = require_domain(world, id)?
+        .str("DomainArn")
+        .unwrap_or_default()
+        .to_owned();
     let prefix = format!("{id}/");
-    let has_profiles = world.store.user_profiles.keys().any(|k| k.starts_with(&prefix));
+    let has_profiles = world
+        .store
+        .user_profiles
+        .keys()
+        .any(|k| k.starts_with(&prefix));
     let has_spaces = world.store.spaces.keys().any(|k| k.starts_with(&prefix));
     if has_profiles || has_spaces {
         return Err(ApiError::in_use(format!(

@@ -16,10 +16,14 @@ pub(super) fn create(world: &mut World, input: &Map<String, Value>) -> Result<Va
     let name = text(input, "StudioLifecycleConfigName");
     let content = text(input, "StudioLifecycleConfigContent");
     if world.store.lccs.contains_key(name) {
-        return Err(ApiError::in_use(format!("Studio lifecycle config [{name}] already exists.")));
+        return Err(ApiError::in_use(format!(
+            "Studio lifecycle config [{name}] already exists."
+        )));
     }
     if STANDARD.decode(content).is_err() {
-        return Err(ApiError::validation("StudioLifecycleConfigContent must be base64 encoded."));
+        return Err(ApiError::validation(
+            "StudioLifecycleConfigContent must be base64 encoded.",
+        ));
     }
     let arn = world.arns.lcc(name);
     let body = json!({
@@ -30,7 +34,10 @@ pub(super) fn create(world: &mut World, input: &Map<String, Value>) -> Result<Va
         "StudioLifecycleConfigContent": content,
         "StudioLifecycleConfigAppType": text(input, "StudioLifecycleConfigAppType"),
     });
-    world.store.lccs.insert(name.to_owned(), Record::new(into_object(body)));
+    world
+        .store
+        .lccs
+        .insert(name.to_owned(), Record::new(into_object(body)));
     tags::store_create_tags(world, &arn, input);
     Ok(json!({ "StudioLifecycleConfigArn": arn }))
 }
@@ -51,8 +58,20 @@ pub(super) fn list(world: &mut World, input: &Map<String, Value>) -> Result<Valu
         .lccs
         .values()
         .map(|r| &r.body)
-        .filter(|b| paging::contains(b, "StudioLifecycleConfigName", opt_text(input, "NameContains")))
-        .filter(|b| paging::equals(b, "StudioLifecycleConfigAppType", opt_text(input, "AppTypeEquals")))
+        .filter(|b| {
+            paging::contains(
+                b,
+                "StudioLifecycleConfigName",
+                opt_text(input, "NameContains"),
+            )
+        })
+        .filter(|b| {
+            paging::equals(
+                b,
+                "StudioLifecycleConfigAppType",
+                opt_text(input, "AppTypeEquals"),
+            )
+        })
         .filter(|b| paging::within(b, "CreationTime", before, after))
         .filter(|b| paging::within(b, "LastModifiedTime", m_before, m_after))
         .map(|b| Value::Object(b.clone()))
@@ -64,9 +83,14 @@ pub(super) fn list(world: &mut World, input: &Map<String, Value>) -> Result<Valu
 pub(super) fn delete(world: &mut World, input: &Map<String, Value>) -> Result<Value, ApiError> {
     let name = text(input, "StudioLifecycleConfigName");
     let record = world.store.lccs.get(name).ok_or_else(|| not_found(name))?;
-    let arn = record.str("StudioLifecycleConfigArn").unwrap_or_default().to_owned();
+    let arn = record
+        .str("StudioLifecycleConfigArn")
+        .unwrap_or_default()
+        .to_owned();
     if let Some(user) = settings::lcc_user(&world.store, &arn) {
-        return Err(ApiError::in_use(format!("Lifecycle config [{arn}] is in use by {user}.")));
+        return Err(ApiError::in_use(format!(
+            "Lifecycle config [{arn}] is in use by {user}."
+        )));
     }
     world.store.lccs.shift_remove(name);
     world.store.tags.shift_remove(&arn);

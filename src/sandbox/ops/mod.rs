@@ -68,11 +68,17 @@ impl World {
 
 /// Whether the operation changes state (and so the state file must be written after it).
 pub(crate) fn is_mutating(operation: &str) -> bool {
-    ["Create", "Update", "Delete", "AddTags"].iter().any(|p| operation.starts_with(p))
+    ["Create", "Update", "Delete", "AddTags"]
+        .iter()
+        .any(|p| operation.starts_with(p))
 }
 
 /// Runs `operation` on `world` and returns the wire response body.
-pub(crate) fn dispatch(world: &mut World, operation: &str, input: &Value) -> Result<Value, ApiError> {
+pub(crate) fn dispatch(
+    world: &mut World,
+    operation: &str,
+    input: &Value,
+) -> Result<Value, ApiError> {
     let (Some(op), Some(handler)) = (MODEL.operation(operation), handler(operation)) else {
         let message = format!("Operation {operation} is not supported by this service.");
         return Err(ApiError::new(ErrorKind::UnknownOperation, message));
@@ -119,7 +125,10 @@ fn handler(operation: &str) -> Option<Handler> {
 
 /// A string member of a validated input (empty when absent).
 fn text<'a>(input: &'a Map<String, Value>, member: &str) -> &'a str {
-    input.get(member).and_then(Value::as_str).unwrap_or_default()
+    input
+        .get(member)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// An optional string member of a validated input.
@@ -129,7 +138,11 @@ fn opt_text<'a>(input: &'a Map<String, Value>, member: &str) -> Option<&'a str> 
 
 /// An object member of a validated input, or an empty object.
 fn object(input: &Map<String, Value>, member: &str) -> Map<String, Value> {
-    input.get(member).and_then(Value::as_object).cloned().unwrap_or_default()
+    input
+        .get(member)
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The object inside `value` (an empty object for anything else).
@@ -141,7 +154,10 @@ fn into_object(value: Value) -> Map<String, Value> {
 }
 
 /// A domain's record, or `ResourceNotFound`.
-fn require_domain<'a>(world: &'a World, domain_id: &str) -> Result<&'a super::store::Record, ApiError> {
+fn require_domain<'a>(
+    world: &'a World,
+    domain_id: &str,
+) -> Result<&'a super::store::Record, ApiError> {
     world
         .store
         .domains

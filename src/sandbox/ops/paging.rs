@@ -31,7 +31,10 @@ pub(super) fn page(
         .and_then(|n| usize::try_from(n).ok())
         .unwrap_or(default_size);
     let end = start.saturating_add(size).min(items.len());
-    let chunk: Vec<Value> = items.get(start..end).map(<[Value]>::to_vec).unwrap_or_default();
+    let chunk: Vec<Value> = items
+        .get(start..end)
+        .map(<[Value]>::to_vec)
+        .unwrap_or_default();
     let mut out = Map::new();
     out.insert(result_key.into(), Value::Array(chunk));
     if end < items.len() {
@@ -42,8 +45,15 @@ pub(super) fn page(
 
 /// Sorts by `SortBy` (a member of the items, default `CreationTime`) and `SortOrder`.
 pub(super) fn sort(items: &mut [Value], input: &Map<String, Value>, descending_by_default: bool) {
-    let key = input.get("SortBy").and_then(Value::as_str).unwrap_or("CreationTime");
-    let key = if key == "Name" { "StudioLifecycleConfigName" } else { key };
+    let key = input
+        .get("SortBy")
+        .and_then(Value::as_str)
+        .unwrap_or("CreationTime");
+    let key = if key == "Name" {
+        "StudioLifecycleConfigName"
+    } else {
+        key
+    };
     let descending = match input.get("SortOrder").and_then(Value::as_str) {
         Some(order) => order == "Descending",
         None => descending_by_default,
@@ -56,7 +66,12 @@ pub(super) fn sort(items: &mut [Value], input: &Map<String, Value>, descending_b
 
 /// Whether `record`'s `member` contains `needle` (no filter when `needle` is absent).
 pub(super) fn contains(record: &Map<String, Value>, member: &str, needle: Option<&str>) -> bool {
-    needle.is_none_or(|n| record.get(member).and_then(Value::as_str).is_some_and(|v| v.contains(n)))
+    needle.is_none_or(|n| {
+        record
+            .get(member)
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.contains(n))
+    })
 }
 
 /// Whether `record`'s `member` equals `wanted` (no filter when `wanted` is absent).
@@ -65,16 +80,25 @@ pub(super) fn equals(record: &Map<String, Value>, member: &str, wanted: Option<&
 }
 
 /// Time filters: `{member}` must be on or before `before` and on or after `after`.
-pub(super) fn within(record: &Map<String, Value>, member: &str, before: Option<f64>, after: Option<f64>) -> bool {
-    let t = record.get(member).and_then(Value::as_f64).unwrap_or_default();
+pub(super) fn within(
+    record: &Map<String, Value>,
+    member: &str,
+    before: Option<f64>,
+    after: Option<f64>,
+) -> bool {
+    let t = record
+        .get(member)
+        .and_then(Value::as_f64)
+        .unwrap_or_default();
     before.is_none_or(|b| t <= b) && after.is_none_or(|a| t >= a)
 }
 
 fn compare(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            x.as_f64().unwrap_or_default().total_cmp(&y.as_f64().unwrap_or_default())
-        }
+        (Value::Number(x), Value::Number(y)) => x
+            .as_f64()
+            .unwrap_or_default()
+            .total_cmp(&y.as_f64().unwrap_or_default()),
         (Value::String(x), Value::String(y)) => x.cmp(y),
         _ => Ordering::Equal,
     }

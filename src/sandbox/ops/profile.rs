@@ -13,10 +13,14 @@ use crate::sandbox::store::{Record, profile_key};
 
 pub(super) fn create(world: &mut World, input: &Map<String, Value>) -> Result<Value, ApiError> {
     let (domain_id, name) = (text(input, "DomainId"), text(input, "UserProfileName"));
-    let auth_mode = require_domain(world, domain_id)?.str("AuthMode").unwrap_or("IAM");
+    let auth_mode = require_domain(world, domain_id)?
+        .str("AuthMode")
+        .unwrap_or("IAM");
     let key = profile_key(domain_id, name);
     if world.store.user_profiles.contains_key(&key) {
-        return Err(ApiError::in_use(format!("User profile [{name}] already exists.")));
+        return Err(ApiError::in_use(format!(
+            "User profile [{name}] already exists."
+        )));
     }
     if auth_mode == "IAM" && input.contains_key("SingleSignOnUserValue") {
         return Err(ApiError::validation(
@@ -47,7 +51,13 @@ pub(super) fn list(world: &mut World, input: &Map<String, Value>) -> Result<Valu
         .values()
         .map(|r| &r.body)
         .filter(|b| paging::equals(b, "DomainId", opt_text(input, "DomainIdEquals")))
-        .filter(|b| paging::contains(b, "UserProfileName", opt_text(input, "UserProfileNameContains")))
+        .filter(|b| {
+            paging::contains(
+                b,
+                "UserProfileName",
+                opt_text(input, "UserProfileNameContains"),
+            )
+        })
         .map(|b| Value::Object(b.clone()))
         .collect();
     paging::sort(&mut items, input, false);
@@ -88,7 +98,10 @@ pub(super) fn delete(world: &mut World, input: &Map<String, Value>) -> Result<Va
 }
 
 /// The profile named by `DomainId` and `UserProfileName`, and its key.
-fn find<'a>(world: &'a World, input: &Map<String, Value>) -> Result<(String, &'a Record), ApiError> {
+fn find<'a>(
+    world: &'a World,
+    input: &Map<String, Value>,
+) -> Result<(String, &'a Record), ApiError> {
     let (domain_id, name) = (text(input, "DomainId"), text(input, "UserProfileName"));
     require_domain(world, domain_id)?;
     let key = profile_key(domain_id, name);

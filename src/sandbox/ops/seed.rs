@@ -26,7 +26,11 @@ pub struct SeededDomain {
 }
 
 /// Finds the domain by id or name, or creates it `InService` with realistic settings.
-pub(crate) fn domain(world: &mut World, id: Option<&str>, name: Option<&str>) -> Result<SeededDomain, ApiError> {
+pub(crate) fn domain(
+    world: &mut World,
+    id: Option<&str>,
+    name: Option<&str>,
+) -> Result<SeededDomain, ApiError> {
     world.tick();
     if let Some(existing) = find_domain(world, id, name) {
         return Ok(existing);
@@ -36,7 +40,8 @@ pub(crate) fn domain(world: &mut World, id: Option<&str>, name: Option<&str>) ->
     let new_id = id.map_or_else(super::arns::new_domain_id, str::to_owned);
     domain::create_with_id(world, &input, &new_id)?;
     settle_now(world.store.domains.get_mut(&new_id));
-    find_domain(world, Some(&new_id), None).ok_or_else(|| ApiError::not_found("seeded domain vanished"))
+    find_domain(world, Some(&new_id), None)
+        .ok_or_else(|| ApiError::not_found("seeded domain vanished"))
 }
 
 /// Creates the user profile `InService` unless it exists.
@@ -46,7 +51,10 @@ pub(crate) fn user_profile(world: &mut World, domain_id: &str, name: &str) -> Re
     if world.store.user_profiles.contains_key(&key) {
         return Ok(());
     }
-    let input = checked("CreateUserProfile", json!({"DomainId": domain_id, "UserProfileName": name}))?;
+    let input = checked(
+        "CreateUserProfile",
+        json!({"DomainId": domain_id, "UserProfileName": name}),
+    )?;
     profile::create(world, &input)?;
     settle_now(world.store.user_profiles.get_mut(&key));
     Ok(())
@@ -91,9 +99,14 @@ fn find_domain(world: &World, id: Option<&str>, name: Option<&str>) -> Option<Se
 fn domain_request(world: &World, name: &str) -> Value {
     let account = &world.arns.account_id;
     let region = &world.arns.region;
-    let role = format!("arn:aws:iam::{account}:role/service-role/AmazonSageMaker-ExecutionRole-sandbox");
+    let role =
+        format!("arn:aws:iam::{account}:role/service-role/AmazonSageMaker-ExecutionRole-sandbox");
     let image = |n: &str| format!("arn:aws:sagemaker:{region}:081325390199:image/{n}");
-    let spec = |instance: &str, img: &str| json!({"InstanceType": instance, "SageMakerImageArn": image(img)});
+    let spec = |instance: &str, img: &str| {
+        json!({"InstanceType": instance, "SageMakerImageArn": image(img)})
+    };
+    let server = json!({"DefaultResourceSpec": spec("system", "jupyter-server-3")});
+    let app = json!({"DefaultResourceSpec": spec("ml.t3.medium", "sagemaker-distribution-cpu")});
     json!({
         "DomainName": name,
         "AuthMode": "IAM",
@@ -102,16 +115,16 @@ fn domain_request(world: &World, name: &str) -> Value {
         "DefaultUserSettings": {
             "ExecutionRole": role,
             "SharingSettings": {"NotebookOutputOption": "Disabled"},
-            "JupyterServerAppSettings": {"DefaultResourceSpec": spec("system", "jupyter-server-3")},
-            "KernelGatewayAppSettings": {"DefaultResourceSpec": spec("ml.t3.medium", "sagemaker-distribution-cpu")},
-            "JupyterLabAppSettings": {"DefaultResourceSpec": spec("ml.t3.medium", "sagemaker-distribution-cpu")},
-            "CodeEditorAppSettings": {"DefaultResourceSpec": spec("ml.t3.medium", "sagemaker-distribution-cpu")},
+            "JupyterServerAppSettings": server,
+            "KernelGatewayAppSettings": app,
+            "JupyterLabAppSettings": app,
+            "CodeEditorAppSettings": app,
             "StudioWebPortal": "ENABLED",
             "DefaultLandingUri": "studio::",
         },
         "DefaultSpaceSettings": {
             "ExecutionRole": role,
-            "JupyterLabAppSettings": {"DefaultResourceSpec": spec("ml.t3.medium", "sagemaker-distribution-cpu")},
+            "JupyterLabAppSettings": app,
         },
     })
 }

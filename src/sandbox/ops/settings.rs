@@ -36,10 +36,20 @@ pub(super) fn check_slots(world: &World, settings: &Map<String, Value>) -> Resul
 }
 
 /// Checks one LCC ARN that is meant for an app of `app_type` (used by `CreateApp` too).
-pub(super) fn check_arn(world: &World, arn: &str, member: &str, app_type: &str) -> Result<(), ApiError> {
-    let lcc = world.arns.lcc_name(arn).and_then(|name| world.store.lccs.get(name));
+pub(super) fn check_arn(
+    world: &World,
+    arn: &str,
+    member: &str,
+    app_type: &str,
+) -> Result<(), ApiError> {
+    let lcc = world
+        .arns
+        .lcc_name(arn)
+        .and_then(|name| world.store.lccs.get(name));
     let Some(lcc) = lcc else {
-        return Err(ApiError::validation(format!("Lifecycle config [{arn}] does not exist.")));
+        return Err(ApiError::validation(format!(
+            "Lifecycle config [{arn}] does not exist."
+        )));
     };
     let actual = lcc.str("StudioLifecycleConfigAppType").unwrap_or_default();
     if actual != app_type {
@@ -55,9 +65,17 @@ fn slot_arns(slot: &Map<String, Value>) -> Vec<&str> {
     let listed = slot.get("LifecycleConfigArns").and_then(Value::as_array);
     let spec = slot.get("DefaultResourceSpec").and_then(Value::as_object);
     let listed = listed.into_iter().flatten().filter_map(Value::as_str);
-    let default = spec.and_then(|s| s.get("LifecycleConfigArn")).and_then(Value::as_str);
-    let built_in = slot.get("BuiltInLifecycleConfigArn").and_then(Value::as_str);
-    listed.chain(default).chain(built_in).filter(|a| *a != "None").collect()
+    let default = spec
+        .and_then(|s| s.get("LifecycleConfigArn"))
+        .and_then(Value::as_str);
+    let built_in = slot
+        .get("BuiltInLifecycleConfigArn")
+        .and_then(Value::as_str);
+    listed
+        .chain(default)
+        .chain(built_in)
+        .filter(|a| *a != "None")
+        .collect()
 }
 
 /// Describes the first resource that stops the LCC `arn` from being deleted, if any.
@@ -68,8 +86,14 @@ pub(super) fn lcc_user(store: &Store, arn: &str) -> Option<String> {
         ("space", "SpaceArn", &store.spaces),
     ];
     for (what, arn_member, records) in settings {
-        if let Some(r) = records.values().find(|r| mentions(&Value::Object(r.body.clone()), arn)) {
-            return Some(format!("{what} [{}]", r.str(arn_member).unwrap_or_default()));
+        if let Some(r) = records
+            .values()
+            .find(|r| mentions(&Value::Object(r.body.clone()), arn))
+        {
+            return Some(format!(
+                "{what} [{}]",
+                r.str(arn_member).unwrap_or_default()
+            ));
         }
     }
     store
@@ -86,7 +110,8 @@ fn mentions(value: &Value, arn: &str) -> bool {
         Value::Object(map) => map.iter().any(|(key, v)| {
             let direct = SINGLE_ARN_MEMBERS.contains(&key.as_str()) && v.as_str() == Some(arn);
             let listed = key == "LifecycleConfigArns"
-                && v.as_array().is_some_and(|l| l.iter().any(|a| a.as_str() == Some(arn)));
+                && v.as_array()
+                    .is_some_and(|l| l.iter().any(|a| a.as_str() == Some(arn)));
             direct || listed || mentions(v, arn)
         }),
         _ => false,

@@ -19,7 +19,10 @@ const SUMMARIES: [(&str, &str); 3] = [
 
 pub(super) fn create(world: &mut World, input: &Map<String, Value>) -> Result<Value, ApiError> {
     let (domain_id, name) = (text(input, "DomainId"), text(input, "SpaceName"));
-    let domain_url = require_domain(world, domain_id)?.str("Url").unwrap_or_default().to_owned();
+    let domain_url = require_domain(world, domain_id)?
+        .str("Url")
+        .unwrap_or_default()
+        .to_owned();
     let key = space_key(domain_id, name);
     if world.store.spaces.contains_key(&key) {
         return Err(ApiError::in_use(format!("Space [{name}] already exists.")));
@@ -30,7 +33,10 @@ pub(super) fn create(world: &mut World, input: &Map<String, Value>) -> Result<Va
     body.remove("Tags");
     body.insert("SpaceArn".into(), json!(arn));
     body.insert("HomeEfsFileSystemUid".into(), json!(next_home_uid(world)));
-    body.insert("Url".into(), json!(format!("{domain_url}/jupyterlab/{name}")));
+    body.insert(
+        "Url".into(),
+        json!(format!("{domain_url}/jupyterlab/{name}")),
+    );
     let record = status::begin_create(world, &mut body);
     world.store.spaces.insert(key, record);
     tags::store_create_tags(world, &arn, input);
@@ -61,7 +67,9 @@ pub(super) fn update(world: &mut World, input: &Map<String, Value>) -> Result<Va
     let arn = record.str("SpaceArn").unwrap_or_default().to_owned();
     let space_settings = object(input, "SpaceSettings");
     if space_settings.contains_key("AppType") {
-        return Err(ApiError::validation("Updating AppType for Space is not supported."));
+        return Err(ApiError::validation(
+            "Updating AppType for Space is not supported.",
+        ));
     }
     status::gate_update(record, &arn)?;
     settings::check_slots(world, &space_settings)?;
@@ -102,7 +110,10 @@ fn summary(body: &Map<String, Value>) -> Value {
     Value::Object(item)
 }
 
-fn find<'a>(world: &'a World, input: &Map<String, Value>) -> Result<(String, &'a Record), ApiError> {
+fn find<'a>(
+    world: &'a World,
+    input: &Map<String, Value>,
+) -> Result<(String, &'a Record), ApiError> {
     let (domain_id, name) = (text(input, "DomainId"), text(input, "SpaceName"));
     require_domain(world, domain_id)?;
     let key = space_key(domain_id, name);

@@ -50,14 +50,20 @@ pub(super) fn begin_update(
         return;
     };
     let then = match failure {
-        Some(reason) => Transition { at, status: "Update_Failed".into(), failure_reason: Some(reason) },
+        Some(reason) => Transition {
+            at,
+            status: "Update_Failed".into(),
+            failure_reason: Some(reason),
+        },
         None => {
             merge(&mut record.body, patch);
             record.body.remove("FailureReason");
             settled("InService", at)
         }
     };
-    record.body.insert("LastModifiedTime".into(), Value::from(now));
+    record
+        .body
+        .insert("LastModifiedTime".into(), Value::from(now));
     record.enter("Updating", then);
 }
 
@@ -79,5 +85,9 @@ fn record_mut<'a>(world: &'a mut World, (kind, key): (Kind, &str)) -> Option<&'a
 }
 
 fn settled(status: &str, at: f64) -> Transition {
-    Transition { at, status: status.into(), failure_reason: None }
+    Transition {
+        at,
+        status: status.into(),
+        failure_reason: None,
+    }
 }

@@ -30,13 +30,20 @@ pub(super) fn add(world: &mut World, input: &Map<String, Value>) -> Result<Value
 pub(super) fn list(world: &mut World, input: &Map<String, Value>) -> Result<Value, ApiError> {
     let arn = require_resource(world, text(input, "ResourceArn"))?;
     let tags = world.store.tags.get(&arn).cloned().unwrap_or_default();
-    let items = tags.into_iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
+    let items = tags
+        .into_iter()
+        .map(|(k, v)| json!({ "Key": k, "Value": v }))
+        .collect();
     paging::page(items, input, "Tags", DEFAULT_TAGS_PAGE)
 }
 
 pub(super) fn delete(world: &mut World, input: &Map<String, Value>) -> Result<Value, ApiError> {
     let arn = require_resource(world, text(input, "ResourceArn"))?;
-    let keys = input.get("TagKeys").and_then(Value::as_array).cloned().unwrap_or_default();
+    let keys = input
+        .get("TagKeys")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     if let Some(tags) = world.store.tags.get_mut(&arn) {
         for key in keys.iter().filter_map(Value::as_str) {
             tags.shift_remove(key);
@@ -63,6 +70,11 @@ fn require_resource(world: &World, arn: &str) -> Result<String, ApiError> {
 fn pairs(tags: &Value) -> IndexMap<String, String> {
     let list = tags.as_array().map(Vec::as_slice).unwrap_or_default();
     list.iter()
-        .filter_map(|t| Some((t.get("Key")?.as_str()?.to_owned(), t.get("Value")?.as_str()?.to_owned())))
+        .filter_map(|t| {
+            Some((
+                t.get("Key")?.as_str()?.to_owned(),
+                t.get("Value")?.as_str()?.to_owned(),
+            ))
+        })
         .collect()
 }

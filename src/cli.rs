@@ -40,9 +40,9 @@ pub enum Command {
     /// Print the manifest's JSON Schema.
     Schema(crate::manifest::cli::SchemaArgs),
     /// Read live state and print what would change, script diffs included.
-    // Plan(crate::commands::plan::PlanArgs),
+    Plan(crate::commands::plan::PlanArgs),
     /// Plan and apply, or apply a saved plan after checking it is not stale.
-    // Apply(crate::commands::apply::ApplyArgs),
+    Apply(crate::commands::apply::ApplyArgs),
     /// Serve a local, wire-compatible SageMaker Studio control plane.
     Sandbox(crate::sandbox::cli::SandboxArgs),
 }
@@ -64,6 +64,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => crate::manifest::cli::validate(&args),
         Command::Schema(args) => crate::manifest::cli::schema(&args),
+        Command::Plan(args) => crate::commands::plan::execute(args).await,
+        Command::Apply(args) => crate::commands::apply::execute(args).await,
         Command::Sandbox(args) => crate::sandbox::cli::serve(args).await,
     }
 }

@@ -7,7 +7,7 @@
 pub mod apply;
 pub mod aws;
 pub mod cli;
-// pub mod commands; (enabled once the manifest API lands)
+pub mod commands;
 pub mod live;
 pub mod manifest;
 pub mod model;

@@ -69,6 +69,12 @@ pub enum StepResult {
 pub trait Progress: Sync {
     /// Called once per step, in completion order.
     fn step_done(&self, step: &Step, result: &StepResult);
+
+    /// Asked before each step starts: `true` skips every step not yet started (a shutdown).
+    /// A step already in flight always runs to its end, waits included.
+    fn should_stop(&self) -> bool {
+        false
+    }
 }
 
 /// Prints one line per step on stderr.
@@ -188,10 +194,12 @@ impl Run<'_> {
     async fn phase(&mut self, runner: &steps::Runner<'_>, plan: &Plan, pick: fn(&Step) -> bool) {
         let steps: Vec<&Step> = plan.steps.iter().filter(|s| pick(s)).collect();
         let failed = &self.failed;
+        let progress = self.progress;
         let results: Vec<(&Step, StepResult)> = stream::iter(steps)
             .map(|step| async move {
                 let result = match blocked_by(step, failed) {
                     Some(reason) => StepResult::Skipped(reason),
+                    None if self_stop(progress) => StepResult::Skipped(STOPPING.to_owned()),
                     None => runner.run(step).await,
                 };
                 (step, result)
@@ -207,6 +215,7 @@ impl Run<'_> {
     async fn run_one(&mut self, runner: &steps::Runner<'_>, step: &Step) {
         let result = match blocked_by(step, &self.failed) {
             Some(reason) => StepResult::Skipped(reason),
+            None if self_stop(self.progress) => StepResult::Skipped(STOPPING.to_owned()),
             None => runner.run(step).await,
         };
         self.record(step, result);
@@ -244,6 +253,13 @@ impl Run<'_> {
             kept: self.kept,
         }
     }
+}
+
+/// Why a step is skipped when a shutdown was asked for.
+const STOPPING: &str = "shutting down";
+
+fn self_stop(progress: &dyn Progress) -> bool {
+    progress.should_stop()
 }
 
 /// Why a step must not run, given what failed before it.

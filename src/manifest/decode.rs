@@ -54,6 +54,11 @@ impl<'a> Fields<'a> {
             .find(|(k, _)| *k == key)
             .map(|(_, v)| *v)
     }
+
+    /// The value of `key`, unless it is absent or `null` (both count as not written).
+    fn value(&self, key: &str) -> Option<&'a Node> {
+        self.get(key).filter(|n| n.value != Value::Null)
+    }
 }
 
 /// Walks the tree and reports into a sink.
@@ -250,7 +255,7 @@ impl<'s> Decoder<'s> {
             return None;
         }
         let f = self.fields(node, "", &keys_of::<ManifestFile>(), &[])?;
-        let owner = self.optional(f.get("owner"), "owner", Self::string);
+        let owner = self.optional(f.value("owner"), "owner", Self::string);
         let scripts = self.keyed(f.get("scripts"), "scripts", Self::script);
         let domains = self.keyed(f.get("domains"), "domains", Self::domain);
         Some(ManifestFile {
@@ -263,17 +268,17 @@ impl<'s> Decoder<'s> {
     fn script(&mut self, node: &Node, path: &str) -> Option<ScriptSpec> {
         let f = self.fields(node, path, &keys_of::<ScriptSpec>(), &[])?;
         let at = |k: &str| join(path, k);
-        let app_type = self.optional(f.get("appType"), &at("appType"), Self::app_type);
-        let spec_file = self.optional(f.get("file"), &at("file"), Self::string);
-        let inline = self.optional(f.get("inline"), &at("inline"), Self::string);
+        let app_type = self.optional(f.value("appType"), &at("appType"), Self::app_type);
+        let spec_file = self.optional(f.value("file"), &at("file"), Self::string);
+        let inline = self.optional(f.value("inline"), &at("inline"), Self::string);
         let env = self.text_map(f.get("env"), &at("env"));
         let tags = self.text_map(f.get("tags"), &at("tags"));
-        let normalize = f.get("normalizeLineEndings");
+        let normalize = f.value("normalizeLineEndings");
         let normalize_line_endings =
             self.optional(normalize, &at("normalizeLineEndings"), Self::boolean);
-        let description = self.optional(f.get("description"), &at("description"), Self::string);
-        let adopt = self.optional(f.get("adopt"), &at("adopt"), Self::string);
-        if f.get("appType").is_none() {
+        let description = self.optional(f.value("description"), &at("description"), Self::string);
+        let adopt = self.optional(f.value("adopt"), &at("adopt"), Self::string);
+        if f.value("appType").is_none() {
             let hint = "one of `JupyterServer`, `KernelGateway`, `JupyterLab`, `CodeEditor`";
             self.missing(&f, path, "appType", hint);
         }
@@ -298,7 +303,7 @@ impl<'s> Decoder<'s> {
         file: Option<&At<String>>,
         inline: Option<&At<String>>,
     ) {
-        match (f.get("file"), f.get("inline"), file, inline) {
+        match (f.value("file"), f.value("inline"), file, inline) {
             (None, None, _, _) => {
                 let hint = "give the script as `file: scripts/name.sh` or as `inline: |`";
                 self.missing(f, path, "file", hint);
@@ -314,8 +319,8 @@ impl<'s> Decoder<'s> {
     fn domain(&mut self, node: &Node, path: &str) -> Option<DomainSpec> {
         let f = self.fields(node, path, &keys_of::<DomainSpec>(), &[])?;
         let at = |k: &str| join(path, k);
-        let id = self.optional(f.get("id"), &at("id"), Self::string);
-        let name = self.optional(f.get("name"), &at("name"), Self::string);
+        let id = self.optional(f.value("id"), &at("id"), Self::string);
+        let name = self.optional(f.value("name"), &at("name"), Self::string);
         let defaults = self.optional(f.get("defaults"), &at("defaults"), Self::app_slots);
         let space_defaults = self.optional(
             f.get("spaceDefaults"),
@@ -324,7 +329,7 @@ impl<'s> Decoder<'s> {
         );
         let user_profiles = self.keyed(f.get("userProfiles"), &at("userProfiles"), Self::profile);
         let spaces = self.keyed(f.get("spaces"), &at("spaces"), Self::space);
-        match (f.get("id"), f.get("name")) {
+        match (f.value("id"), f.value("name")) {
             (None, None) => {
                 self.missing(&f, path, "id", "pick the domain by `id: d-...` or `name:`")
             }
@@ -381,8 +386,8 @@ impl<'s> Decoder<'s> {
             Some(list) => self.script_list(list, &join(path, "scripts")),
             None => Vec::new(),
         };
-        let default = self.optional(f.get("default"), &join(path, "default"), Self::script_ref);
-        let built_in = self.optional(f.get("builtIn"), &join(path, "builtIn"), Self::script_ref);
+        let default = self.optional(f.value("default"), &join(path, "default"), Self::script_ref);
+        let built_in = self.optional(f.value("builtIn"), &join(path, "builtIn"), Self::script_ref);
         Some(SlotSpec {
             scripts,
             default,
@@ -439,8 +444,16 @@ impl<'s> Decoder<'s> {
 
     fn variant(&mut self, node: &Node, path: &str) -> Option<VariantSpec> {
         let f = self.fields(node, path, &keys_of::<VariantSpec>(), &[])?;
-        let script = self.optional(f.get("script"), &join(path, "script"), Self::string);
+        let script = self.optional(f.value("script"), &join(path, "script"), Self::string);
         let env = self.text_map(f.get("env"), &join(path, "env"));
+        if f.value("script").is_none() {
+            self.missing(
+                &f,
+                path,
+                "script",
+                "name the script this use is a variant of",
+            );
+        }
         Some(VariantSpec {
             script: script?,
             env,
@@ -449,13 +462,16 @@ impl<'s> Decoder<'s> {
 
     fn foreign(&mut self, node: &Node, path: &str) -> Option<ForeignSpec> {
         let f = self.fields(node, path, &keys_of::<ForeignSpec>(), &[])?;
-        let arn = self.optional(f.get("arn"), &join(path, "arn"), Self::string);
+        let arn = self.optional(f.value("arn"), &join(path, "arn"), Self::string);
+        if f.value("arn").is_none() {
+            self.missing(&f, path, "arn", "give the lifecycle configuration's ARN");
+        }
         Some(ForeignSpec { arn: arn? })
     }
 
     fn profile(&mut self, node: &Node, path: &str) -> Option<UserProfileSpec> {
         let f = self.fields(node, path, &keys_of::<UserProfileSpec>(), &[])?;
-        let create = self.optional(f.get("create"), &join(path, "create"), Self::create);
+        let create = self.optional(f.value("create"), &join(path, "create"), Self::create);
         let slots = self.app_slots_from(&f, path);
         Some(UserProfileSpec { create, slots })
     }
@@ -470,12 +486,12 @@ impl<'s> Decoder<'s> {
         }
         let f = self.fields(node, path, &keys_of::<ProfileCreateSpec>(), &[])?;
         let role = self.optional(
-            f.get("executionRole"),
+            f.value("executionRole"),
             &join(path, "executionRole"),
             Self::string,
         );
         let sso = self.optional(
-            f.get("ssoUserValue"),
+            f.value("ssoUserValue"),
             &join(path, "ssoUserValue"),
             Self::string,
         );
@@ -513,7 +529,7 @@ impl<'s> Decoder<'s> {
             },
         ];
         let f = self.fields(node, path, &keys_of::<SpaceSlotSpec>(), &refused)?;
-        let default = self.optional(f.get("default"), &join(path, "default"), Self::script_ref);
+        let default = self.optional(f.value("default"), &join(path, "default"), Self::script_ref);
         Some(SpaceSlotSpec { default })
     }
 }

@@ -71,6 +71,9 @@ pub(crate) fn secret_hint() -> String {
         .to_owned()
 }
 
+/// A comment that marks a slow command as deliberately in the foreground.
+pub(crate) const ALLOW_FOREGROUND: &str = "studio-lcc: allow-foreground";
+
 /// Commands that commonly take minutes.
 const SLOW_COMMANDS: &[&str] = &[
     "pip install",
@@ -125,7 +128,8 @@ pub(crate) fn check_pitfalls(text: &str, origin: &Origin, sink: &mut Sink, path:
             "`{command}` runs in the foreground; start-up fails when the script runs longer than \
              5 minutes{more}"
         );
-        let hint = "run long work in the background: `nohup <command> > /tmp/install.log 2>&1 &`";
+        let hint = "run long work in the background (`nohup <command> > /tmp/install.log 2>&1 &`), \
+                    or end the line with `# studio-lcc: allow-foreground` when it is quick";
         warn(sink, *line, message, hint);
     }
 }
@@ -169,6 +173,9 @@ fn foreground_slow_lines(text: &str) -> Vec<(u64, &'static str)> {
         logical.push_str(raw.trim_end_matches('\\'));
         if raw.ends_with('\\') {
             pending = Some((start, logical));
+            continue;
+        }
+        if logical.contains(ALLOW_FOREGROUND) {
             continue;
         }
         let code = strip_comment(&logical);

@@ -71,6 +71,19 @@ impl<V: JsonSchema> JsonSchema for Keyed<V> {
     }
 }
 
+/// A value of `env` or `tags`: text, or a whole number or boolean taken as written. (Decimal
+/// numbers must be quoted so their spelling is kept.)
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(untagged)]
+pub enum TextValue {
+    /// Text.
+    Text(String),
+    /// A whole number, exported as written.
+    Number(i64),
+    /// `true` or `false`, exported as written.
+    Flag(bool),
+}
+
 /// A studio-lcc manifest: the lifecycle configurations one owner manages and where they are
 /// attached.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
@@ -110,10 +123,12 @@ pub struct ScriptSpec {
     /// `export KEY='value'`. Keys are shell identifiers. The exported lines are part of the
     /// content, so they count toward the size limit and the version hash.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, TextValue>")]
     pub env: Keyed<At<String>>,
     /// Extra tags for the lifecycle configurations of this script. Keys starting with `aws:`
     /// or `studio-lcc:` are reserved.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, TextValue>")]
     pub tags: Keyed<At<String>>,
     /// Convert CRLF and CR line endings to LF before use. Without it, a CR in the script is an
     /// error (scripts with CR line endings fail in Studio).
@@ -213,6 +228,7 @@ pub struct VariantSpec {
     /// Values merged over the script's `env` for this use. Each distinct result is its own
     /// lifecycle configuration.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, TextValue>")]
     pub env: Keyed<At<String>>,
 }
 
@@ -257,6 +273,7 @@ pub struct ProfileCreateSpec {
     pub sso_user_value: Option<At<String>>,
     /// Tags for the new profile; SageMaker copies them to the apps it launches.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, TextValue>")]
     pub tags: Keyed<At<String>>,
 }
 

@@ -89,6 +89,8 @@ pub(super) fn list(world: &mut World, input: &Map<String, Value>) -> Result<Valu
     paging::page(items, input, "Apps", DEFAULT_PAGE)
 }
 
+/// Known limitation: the app goes straight to `Deleted` (AWS passes through `Deleting`), and
+/// deleted apps are never purged (AWS drops them after about 24 hours).
 pub(super) fn delete(world: &mut World, input: &Map<String, Value>) -> Result<Value, ApiError> {
     let (key, record) = find(world, input)?;
     if matches!(record.status(), "Deleted" | "Deleting") {

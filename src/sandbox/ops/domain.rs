@@ -73,6 +73,7 @@ pub(super) fn update(world: &mut World, input: &Map<String, Value>) -> Result<Va
     Ok(json!({ "DomainArn": arn }))
 }
 
+/// Known limitation: the domain is removed at once; AWS passes through `Deleting` first.
 pub(super) fn delete(world: &mut World, input: &Map<String, Value>) -> Result<Value, ApiError> {
     let id = text(input, "DomainId");
     let arn = require_domain(world, id)?

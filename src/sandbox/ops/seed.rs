@@ -102,9 +102,7 @@ fn domain_request(world: &World, name: &str) -> Value {
     let role =
         format!("arn:aws:iam::{account}:role/service-role/AmazonSageMaker-ExecutionRole-sandbox");
     let image = |n: &str| format!("arn:aws:sagemaker:{region}:081325390199:image/{n}");
-    let spec = |instance: &str, img: &str| {
-        json!({"InstanceType": instance, "SageMakerImageArn": image(img)})
-    };
+    let spec = |instance: &str, img: &str| json!({"InstanceType": instance, "SageMakerImageArn": image(img)});
     let server = json!({"DefaultResourceSpec": spec("system", "jupyter-server-3")});
     let app = json!({"DefaultResourceSpec": spec("ml.t3.medium", "sagemaker-distribution-cpu")});
     json!({

@@ -79,6 +79,7 @@ pub(super) fn update(world: &mut World, input: &Map<String, Value>) -> Result<Va
     Ok(json!({ "SpaceArn": arn }))
 }
 
+/// Known limitation: the space is removed at once; AWS passes through `Deleting` first.
 pub(super) fn delete(world: &mut World, input: &Map<String, Value>) -> Result<Value, ApiError> {
     let (key, record) = find(world, input)?;
     let arn = record.str("SpaceArn").unwrap_or_default().to_owned();

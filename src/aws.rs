@@ -67,8 +67,11 @@ pub fn sandbox_client(endpoint_url: &str, max_attempts: u32) -> Client {
     Client::from_conf(config)
 }
 
+/// Standard retries (throttling included) with jittered exponential backoff from 200 ms.
 fn retry_config(max_attempts: u32) -> RetryConfig {
-    RetryConfig::standard().with_max_attempts(max_attempts.max(1))
+    RetryConfig::standard()
+        .with_max_attempts(max_attempts.max(1))
+        .with_initial_backoff(std::time::Duration::from_millis(200))
 }
 
 /// `code: message` for a failed SDK call, or the whole error chain when there is no code.

@@ -33,6 +33,8 @@ pub(crate) struct Unit {
     pub(crate) base_dir: PathBuf,
     /// What it says.
     pub(crate) manifest: ManifestFile,
+    /// Whether `owner` is written at all (even with a wrong type, already reported).
+    pub(crate) owner_written: bool,
 }
 
 /// A declared script, with its checked bytes (before `env` injection).
@@ -145,7 +147,7 @@ impl<'a> Resolver<'a> {
                 Some(_) => {}
             }
         }
-        if first.is_none() {
+        if first.is_none() && !self.units.iter().any(|u| u.owner_written) {
             let hint = "add `owner: <id>`; it is tagged on every LCC this manifest creates";
             self.error(
                 0,

@@ -144,21 +144,23 @@ impl Sink {
     }
 }
 
-/// The candidate closest to `word`, when one is close enough to be a likely typo.
+/// The candidate closest to `word`, when one is close enough to be a likely typo: a few
+/// edits away (transpositions count as one), or sharing most of its letters in order.
 pub(crate) fn suggest<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    let max_edits = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
+        .filter_map(|c| {
+            let lower = c.to_lowercase();
+            let edits = strsim::damerau_levenshtein(&word, &lower);
+            let similar = strsim::jaro_winkler(&word, &lower) >= 0.85;
+            (edits <= max_edits || similar).then_some((edits, c))
         })
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .min_by_key(|(edits, _)| *edits)
         .map(|(_, c)| c)
 }
 

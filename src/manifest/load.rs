@@ -123,11 +123,14 @@ fn decode_text(
         }
     };
     let manifest = Decoder::new(&mut sink).manifest(&node);
+    let owner_written = matches!(&node.value, tree::Value::Map(entries)
+        if entries.iter().any(|(k, _)| k.value == tree::Value::Str("owner".into())));
     out.extend(sink.diagnostics);
     Some(Unit {
         file: file.to_path_buf(),
         base_dir: base_dir.to_path_buf(),
         manifest: manifest?,
+        owner_written,
     })
 }
 

@@ -16,7 +16,9 @@ impl Workdir {
     /// Copies `manifests/<name>` into a new temporary folder.
     pub fn example(name: &str) -> Workdir {
         let dir = TempDir::new().unwrap();
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("manifests").join(name);
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("manifests")
+            .join(name);
         copy_tree(&source, &dir.path().join("manifest"));
         Workdir { dir }
     }
@@ -50,7 +52,10 @@ impl Workdir {
     /// access to any real AWS configuration or metadata endpoint.
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_studio-lcc"));
-        command.args(args).current_dir(self.dir.path()).kill_on_drop(true);
+        command
+            .args(args)
+            .current_dir(self.dir.path())
+            .kill_on_drop(true);
         isolate(&mut command, self.dir.path());
         command
     }
@@ -73,7 +78,10 @@ pub fn isolate(command: &mut tokio::process::Command, dir: &Path) {
         .env("AWS_REGION", "us-east-1")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("no-aws-credentials"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("no-aws-credentials"),
+        )
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")
         .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
@@ -103,7 +111,11 @@ impl From<Output> for Run {
 impl Run {
     /// Asserts the exit code, showing the output when it differs.
     pub fn expect_code(&self, code: i32) -> &Run {
-        assert_eq!(self.code, code, "stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 }

@@ -5,3 +5,5 @@ mod sandbox_errors;
 mod sandbox_sdk;
 mod sandbox_state;
 mod support;
+mod cli_support;
+mod e2e_apply;

@@ -2,23 +2,27 @@
 //!
 //! Reads, in order:
 //!
-//! 1. every LCC (ListStudioLifecycleConfigs, all pages);
-//! 2. the tags of candidate LCCs: names of the form `<name>-<8 hex>` and adopted names;
-//! 3. each managed domain (ListDomains only when one is named by name, then DescribeDomain);
-//! 4. the user profiles and spaces the manifest names (Describe each);
-//! 5. only when an owned LCC is not a current version: every other profile and space of the
-//!    managed domains, and their apps, to find every reference and running app;
-//! 6. the content of the versions the plan diffs against, and of adopted LCCs.
+//! 1. side by side: every LCC (ListStudioLifecycleConfigs, all pages) and then the tags of the
+//!    candidates (names of the form `<name>-<8 hex>`, and adopted names); and each managed
+//!    domain (ListDomains only when one is named by name, then DescribeDomain) with the user
+//!    profiles and spaces the manifest names;
+//! 2. only when an owned LCC is not a current version: every other profile and space of the
+//!    managed domains, and their running apps, to find every reference (see [`scan`]);
+//! 3. the content of the versions the plan diffs against, and of adopted LCCs.
+//!
+//! Every call takes a permit from one semaphore, so at most `concurrency` calls are in flight
+//! whatever runs side by side.
 
 use std::collections::BTreeMap;
 
 use aws_sdk_sagemaker::Client;
 use futures::{StreamExt, TryStreamExt, stream};
+use tokio::sync::{Semaphore, SemaphorePermit};
 use tracing::debug;
 
 use super::convert;
 use super::snapshot::{LiveDomain, LiveLcc, LiveResource, Snapshot, arn_prefix_of};
-use crate::model::{AppType, DesiredDomain, DesiredState, DomainSelector};
+use crate::model::{DesiredDomain, DesiredState, DomainSelector};
 use crate::plan;
 
 mod calls;
@@ -49,16 +53,18 @@ pub async fn read(
     desired: &DesiredState,
     options: ReadOptions,
 ) -> Result<Snapshot, ReadError> {
+    let concurrency = options.concurrency.max(1);
     let reader = Reader {
         client,
-        concurrency: options.concurrency.max(1),
+        concurrency,
+        limit: Semaphore::new(concurrency),
     };
+    let (lccs, domains) = futures::join!(reader.tagged_lccs(desired), reader.read_domains(desired));
     let mut snapshot = Snapshot {
-        lccs: reader.list_lccs().await?,
+        lccs: lccs?,
+        domains: domains?,
         ..Snapshot::default()
     };
-    reader.tag_candidates(desired, &mut snapshot).await?;
-    snapshot.domains = reader.read_domains(desired).await?;
     snapshot.arn_prefix = arn_prefix(&snapshot);
     if plan::needs_full_scan(desired, &snapshot) {
         reader.full_scan(desired, &mut snapshot).await?;
@@ -74,19 +80,60 @@ pub async fn read(
 
 pub(super) struct Reader<'a> {
     pub(super) client: &'a Client,
+    /// How many futures a stream drives at once (the semaphore bounds the calls).
     pub(super) concurrency: usize,
+    /// One permit per SageMaker call in flight.
+    limit: Semaphore,
 }
 
 impl Reader<'_> {
+    /// Waits for a free call slot.
+    pub(super) async fn permit(&self) -> SemaphorePermit<'_> {
+        // NB: the semaphore is never closed, so acquiring cannot fail.
+        self.limit
+            .acquire()
+            .await
+            .expect("the reader's semaphore is never closed")
+    }
+
+    async fn tagged_lccs(
+        &self,
+        desired: &DesiredState,
+    ) -> Result<BTreeMap<String, LiveLcc>, ReadError> {
+        let mut lccs = self.list_lccs().await?;
+        let adopted: Vec<&str> = desired
+            .scripts
+            .iter()
+            .filter_map(|v| v.adopt.as_deref())
+            .collect();
+        let candidates: Vec<(String, String)> = lccs
+            .values()
+            .filter(|lcc| is_versioned_name(&lcc.name) || adopted.contains(&lcc.name.as_str()))
+            .map(|lcc| (lcc.name.clone(), lcc.arn.clone()))
+            .collect();
+        let tagged: Vec<(String, BTreeMap<String, String>)> = stream::iter(candidates)
+            .map(|(name, arn)| async move { Ok((name, self.list_tags(&arn).await?)) })
+            .buffer_unordered(self.concurrency)
+            .try_collect()
+            .await?;
+        for (name, tags) in tagged {
+            if let Some(lcc) = lccs.get_mut(&name) {
+                lcc.tags = Some(tags);
+            }
+        }
+        Ok(lccs)
+    }
+
     async fn list_lccs(&self) -> Result<BTreeMap<String, LiveLcc>, ReadError> {
         let mut lccs = BTreeMap::new();
-        let mut pages = self
-            .client
-            .list_studio_lifecycle_configs()
-            .max_results(100)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
+        let request = self.client.list_studio_lifecycle_configs().max_results(100);
+        let mut pages = request.into_paginator().send();
+        loop {
+            let permit = self.permit().await;
+            let Some(page) = pages.next().await else {
+                break;
+            };
+            drop(permit);
             let page = page.map_err(|e| ReadError::call("list lifecycle configs", &e))?;
             for item in page.studio_lifecycle_configs.unwrap_or_default() {
                 if let Some(lcc) = calls::lcc_from_details(item) {
@@ -95,35 +142,6 @@ impl Reader<'_> {
             }
         }
         Ok(lccs)
-    }
-
-    async fn tag_candidates(
-        &self,
-        desired: &DesiredState,
-        snapshot: &mut Snapshot,
-    ) -> Result<(), ReadError> {
-        let adopted: Vec<&str> = desired
-            .scripts
-            .iter()
-            .filter_map(|v| v.adopt.as_deref())
-            .collect();
-        let arns: Vec<(String, String)> = snapshot
-            .lccs
-            .values()
-            .filter(|lcc| is_versioned_name(&lcc.name) || adopted.contains(&lcc.name.as_str()))
-            .map(|lcc| (lcc.name.clone(), lcc.arn.clone()))
-            .collect();
-        let tagged: Vec<(String, BTreeMap<String, String>)> = stream::iter(arns)
-            .map(|(name, arn)| async move { Ok((name, self.list_tags(&arn).await?)) })
-            .buffer_unordered(self.concurrency)
-            .try_collect()
-            .await?;
-        for (name, tags) in tagged {
-            if let Some(lcc) = snapshot.lccs.get_mut(&name) {
-                lcc.tags = Some(tags);
-            }
-        }
-        Ok(())
     }
 
     async fn list_tags(&self, arn: &str) -> Result<BTreeMap<String, String>, ReadError> {
@@ -135,7 +153,12 @@ impl Reader<'_> {
             .max_results(100)
             .into_paginator()
             .send();
-        while let Some(page) = pages.next().await {
+        loop {
+            let permit = self.permit().await;
+            let Some(page) = pages.next().await else {
+                break;
+            };
+            drop(permit);
             let page = page.map_err(|e| ReadError::call(&format!("list tags of `{arn}`"), &e))?;
             for tag in page.tags.unwrap_or_default() {
                 if let (Some(key), Some(value)) = (tag.key, tag.value) {
@@ -180,7 +203,12 @@ impl Reader<'_> {
             .max_results(100)
             .into_paginator()
             .send();
-        while let Some(page) = pages.next().await {
+        loop {
+            let permit = self.permit().await;
+            let Some(page) = pages.next().await else {
+                break;
+            };
+            drop(permit);
             let page = page.map_err(|e| ReadError::call("list domains", &e))?;
             for domain in page.domains.unwrap_or_default() {
                 if let (Some(name), Some(id)) = (domain.domain_name, domain.domain_id) {
@@ -191,33 +219,41 @@ impl Reader<'_> {
         Ok(ids)
     }
 
+    /// The domain, and side by side the profiles and spaces the manifest names.
     async fn read_domain(
         &self,
         desired: &DesiredDomain,
         id: &str,
     ) -> Result<Option<LiveDomain>, ReadError> {
-        let Some(mut domain) = self.describe_domain(id).await? else {
-            return Ok(None);
-        };
-        domain.key = desired.key.clone();
         let names: Vec<String> = desired
             .user_profiles
             .iter()
             .map(|p| p.name.clone())
             .collect();
-        for profile in self.describe_profiles(id, names).await? {
+        let (domain, profiles, spaces) = futures::join!(
+            self.describe_domain(id),
+            self.describe_profiles(id, names),
+            self.describe_spaces(id, desired.spaces.clone())
+        );
+        let Some(mut domain) = domain? else {
+            return Ok(None);
+        };
+        domain.key = desired.key.clone();
+        for profile in profiles? {
             domain
                 .user_profiles
                 .insert(profile.name.to_lowercase(), profile);
         }
-        for space in self.describe_spaces(id, desired.spaces.clone()).await? {
+        for space in spaces? {
             domain.spaces.insert(space.name.clone(), space);
         }
         Ok(Some(domain))
     }
 
     async fn describe_domain(&self, id: &str) -> Result<Option<LiveDomain>, ReadError> {
+        let permit = self.permit().await;
         let result = self.client.describe_domain().domain_id(id).send().await;
+        drop(permit);
         let out = match result {
             Ok(out) => out,
             Err(e) if calls::is_not_found(&e) => return Ok(None),
@@ -238,7 +274,7 @@ impl Reader<'_> {
         }))
     }
 
-    pub(super) async fn describe_profiles(
+    async fn describe_profiles(
         &self,
         domain_id: &str,
         names: Vec<String>,
@@ -256,13 +292,10 @@ impl Reader<'_> {
         domain_id: &str,
         name: &str,
     ) -> Result<Option<LiveResource>, ReadError> {
-        let result = self
-            .client
-            .describe_user_profile()
-            .domain_id(domain_id)
-            .user_profile_name(name)
-            .send()
-            .await;
+        let permit = self.permit().await;
+        let request = self.client.describe_user_profile().domain_id(domain_id);
+        let result = request.user_profile_name(name).send().await;
+        drop(permit);
         match result {
             Ok(out) => Ok(Some(LiveResource {
                 name: out
@@ -277,14 +310,14 @@ impl Reader<'_> {
                 settings: convert::user_settings(out.user_settings.as_ref()),
             })),
             Err(e) if calls::is_not_found(&e) => Ok(None),
-            Err(e) => Err(ReadError::call(
-                &format!("describe user profile `{name}` in `{domain_id}`"),
-                &e,
-            )),
+            Err(e) => {
+                let action = format!("describe user profile `{name}` in `{domain_id}`");
+                Err(ReadError::call(&action, &e))
+            }
         }
     }
 
-    pub(super) async fn describe_spaces(
+    async fn describe_spaces(
         &self,
         domain_id: &str,
         names: Vec<String>,
@@ -302,13 +335,10 @@ impl Reader<'_> {
         domain_id: &str,
         name: &str,
     ) -> Result<Option<LiveResource>, ReadError> {
-        let result = self
-            .client
-            .describe_space()
-            .domain_id(domain_id)
-            .space_name(name)
-            .send()
-            .await;
+        let permit = self.permit().await;
+        let request = self.client.describe_space().domain_id(domain_id);
+        let result = request.space_name(name).send().await;
+        drop(permit);
         match result {
             Ok(out) => Ok(Some(LiveResource {
                 name: out.space_name.clone().unwrap_or_else(|| name.to_owned()),
@@ -320,10 +350,10 @@ impl Reader<'_> {
                 settings: convert::space_settings(out.space_settings.as_ref()),
             })),
             Err(e) if calls::is_not_found(&e) => Ok(None),
-            Err(e) => Err(ReadError::call(
-                &format!("describe space `{name}` in `{domain_id}`"),
-                &e,
-            )),
+            Err(e) => {
+                let action = format!("describe space `{name}` in `{domain_id}`");
+                Err(ReadError::call(&action, &e))
+            }
         }
     }
 
@@ -347,12 +377,11 @@ impl Reader<'_> {
     }
 
     async fn describe_content(&self, name: &str) -> Result<Vec<u8>, ReadError> {
-        let out = self
-            .client
-            .describe_studio_lifecycle_config()
-            .studio_lifecycle_config_name(name)
-            .send()
-            .await
+        let permit = self.permit().await;
+        let request = self.client.describe_studio_lifecycle_config();
+        let result = request.studio_lifecycle_config_name(name).send().await;
+        drop(permit);
+        let out = result
             .map_err(|e| ReadError::call(&format!("describe lifecycle config `{name}`"), &e))?;
         calls::decode_content(name, out.studio_lifecycle_config_content.as_deref())
     }
@@ -363,11 +392,8 @@ fn is_versioned_name(name: &str) -> bool {
     let Some((stem, hash)) = name.rsplit_once('-') else {
         return false;
     };
-    !stem.is_empty()
-        && hash.len() == 8
-        && hash
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    let is_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    !stem.is_empty() && hash.len() == 8 && hash.bytes().all(is_hex)
 }
 
 fn arn_prefix(snapshot: &Snapshot) -> String {
@@ -377,13 +403,4 @@ fn arn_prefix(snapshot: &Snapshot) -> String {
         .chain(lcc_arns)
         .find_map(arn_prefix_of)
         .unwrap_or_default()
-}
-
-/// Whether any old owned version is of an app type with a built-in field, so running apps'
-/// built-in LCCs matter.
-pub(super) fn builtins_matter(desired: &DesiredState, snapshot: &Snapshot) -> bool {
-    snapshot
-        .lccs
-        .values()
-        .any(|lcc| lcc.is_owned_by(&desired.owner) && AppType::has_builtin(lcc.app_type))
 }

@@ -20,8 +20,12 @@ use crate::model::{MAX_ENCODED_CONTENT, MAX_SCRIPT_BYTES};
 pub(crate) enum Origin {
     /// A script file (shown as the manifest's folder joined with the relative path).
     File(PathBuf),
-    /// An `inline` script in a manifest; `first_line` is the manifest line of its line 1.
-    Inline { manifest: PathBuf, first_line: u64 },
+    /// An `inline` script in a manifest, whose line 1 starts at `first`. Block scalars
+    /// (`inline: |`) keep one indentation, so every line starts at the same column.
+    ///
+    /// Known limitation: for a quoted `inline` string that spans lines, later lines are
+    /// located as if the string were a block scalar.
+    Inline { manifest: PathBuf, first: Pos },
 }
 
 impl Origin {
@@ -29,10 +33,10 @@ impl Origin {
     pub(crate) fn locate(&self, line: u64) -> (PathBuf, Pos) {
         match self {
             Origin::File(path) => (path.clone(), Pos::new(line, 1)),
-            Origin::Inline {
-                manifest,
-                first_line,
-            } => (manifest.clone(), Pos::new(first_line + line - 1, 1)),
+            Origin::Inline { manifest, first } => (
+                manifest.clone(),
+                Pos::new(first.line + line - 1, first.column),
+            ),
         }
     }
 }
@@ -58,8 +62,7 @@ pub(crate) fn report(
     sink.push_at(severity, file, pos, path, message, hint);
 }
 
-/// Reads the script's bytes (`file` or `inline`). `yaml` is the manifest text, used to find
-/// where an `inline` block's first line is.
+/// Reads the script's bytes (`file` or `inline`).
 pub(crate) fn read(
     spec: &ScriptSpec,
     base_dir: &Path,
@@ -69,7 +72,7 @@ pub(crate) fn read(
     if let Some(inline) = &spec.inline {
         let origin = Origin::Inline {
             manifest: sink.file().to_path_buf(),
-            first_line: inline.pos.line,
+            first: inline.pos,
         };
         return Some(Source {
             bytes: inline.value.clone().into_bytes(),

@@ -173,3 +173,27 @@ fn identical_content_used_twice_is_one_version() {
         .count();
     assert_eq!(pips, 1);
 }
+
+#[test]
+fn a_variant_with_a_null_script_is_reported_not_dropped() {
+    let yaml = "owner: t\ndomains:\n  m:\n    id: d-abc\n    defaults:\n      jupyterLab: { default: { script: ~, env: { A: b } } }\n";
+    assert_eq!(
+        errors(yaml),
+        [
+            "m.yaml:6:30: error: missing required key `script` (at domains.m.defaults.jupyterLab.default)\n  hint: name the script this use is a variant of"
+        ]
+    );
+}
+
+#[test]
+fn strict_makes_warnings_errors() {
+    let yaml = "owner: t\nscripts:\n  a:\n    appType: JupyterLab\n    inline: echo\n";
+    assert_eq!(load_yaml(yaml).unwrap().warnings.len(), 3);
+    let strict = LoadOptions { strict: true };
+    let Err(ManifestError::Invalid { diagnostics }) =
+        load_str(yaml, Path::new("."), Path::new("m.yaml"), &strict)
+    else {
+        panic!("strict load must fail");
+    };
+    assert!(diagnostics.iter().all(Diagnostic::is_error));
+}

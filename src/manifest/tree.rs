@@ -112,19 +112,20 @@ fn syntax_error(err: &serde_saphyr::Error) -> SyntaxError {
         .unwrap_or(&rendered)
         .trim()
         .to_owned();
-    let (message, hint) = if message.starts_with("budget breached") {
-        let hint = "the document expands to too much data; remove deeply nested or repeated \
+    let (message, hint) =
+        if message.starts_with("budget breached") || message.contains("limit exceeded") {
+            let hint = "the document expands to too much data; remove deeply nested or repeated \
                     aliases (`*name`)";
-        (format!("YAML refused: {message}"), Some(hint.to_owned()))
-    } else if message.starts_with("multiple YAML documents") {
-        let hint = "put each manifest in its own file in a folder and pass the folder to `-f`";
-        (
-            "a manifest file holds one YAML document; found `---` and a second one".to_owned(),
-            Some(hint.to_owned()),
-        )
-    } else {
-        (format!("invalid YAML: {message}"), None)
-    };
+            (format!("YAML refused: {message}"), Some(hint.to_owned()))
+        } else if message.starts_with("multiple YAML documents") {
+            let hint = "put each manifest in its own file in a folder and pass the folder to `-f`";
+            (
+                "a manifest file holds one YAML document; found `---` and a second one".to_owned(),
+                Some(hint.to_owned()),
+            )
+        } else {
+            (format!("invalid YAML: {message}"), None)
+        };
     SyntaxError { pos, message, hint }
 }
 

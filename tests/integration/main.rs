@@ -1,3 +1,9 @@
+mod cli_support;
+mod e2e_apply;
+mod manifest_cli;
+mod manifest_errors;
+mod manifest_props;
+mod manifest_samples;
 mod sandbox_admin;
 mod sandbox_aws_cli;
 mod sandbox_command;
@@ -5,5 +11,3 @@ mod sandbox_errors;
 mod sandbox_sdk;
 mod sandbox_state;
 mod support;
-mod cli_support;
-mod e2e_apply;

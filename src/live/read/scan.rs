@@ -1,17 +1,27 @@
-//! The full scan: every user profile, space and app of the managed domains.
+//! The full scan: every user profile, space and running app of the managed domains.
 //!
 //! It runs only when an owned LCC is not a current version, because only then can a profile
-//! or space the manifest does not name hold a reference that must be repointed.
+//! or space the manifest does not name hold a reference that must be repointed. Profiles,
+//! spaces and apps are read side by side, and each listed page is described while the next
+//! page is fetched.
 
 use std::collections::BTreeSet;
 
 use aws_sdk_sagemaker::types::AppDetails;
+use futures::channel::mpsc;
 use futures::{StreamExt, TryStreamExt, stream};
 
-use super::calls::ReadError;
-use super::{Reader, builtins_matter};
-use crate::live::{AppOwner, LiveApp, Snapshot};
+use super::Reader;
+use super::calls::{ReadError, is_not_found};
+use crate::live::{AppOwner, LiveApp, LiveDomain, LiveResource, Snapshot};
 use crate::model::DesiredState;
+
+/// Which kind of resource a listing is for.
+#[derive(Clone, Copy)]
+enum Kind {
+    UserProfile,
+    Space,
+}
 
 impl Reader<'_> {
     pub(super) async fn full_scan(
@@ -21,58 +31,114 @@ impl Reader<'_> {
     ) -> Result<(), ReadError> {
         let builtins = builtins_matter(desired, snapshot);
         for domain in &mut snapshot.domains {
-            let known: BTreeSet<String> = domain.user_profiles.keys().cloned().collect();
-            let profiles = self.list_profiles(&domain.id).await?;
-            let missing = profiles
-                .into_iter()
-                .filter(|n| !known.contains(&n.to_lowercase()));
-            for profile in self
-                .describe_profiles(&domain.id, missing.collect())
-                .await?
-            {
-                domain
-                    .user_profiles
-                    .insert(profile.name.to_lowercase(), profile);
-            }
-            let spaces = self.list_spaces(&domain.id).await?;
-            let missing: Vec<String> = spaces
-                .into_iter()
-                .filter(|n| !domain.spaces.contains_key(n))
-                .collect();
-            for space in self.describe_spaces(&domain.id, missing).await? {
-                domain.spaces.insert(space.name.clone(), space);
-            }
-            domain.apps = self.running_apps(&domain.id, builtins).await?;
+            self.scan_domain(domain, builtins).await?;
         }
         snapshot.full_scan = true;
         Ok(())
     }
 
-    async fn list_profiles(&self, domain_id: &str) -> Result<Vec<String>, ReadError> {
-        let mut names = Vec::new();
-        let request = self.client.list_user_profiles().domain_id_equals(domain_id);
-        let mut pages = request.max_results(100).into_paginator().send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| {
-                ReadError::call(&format!("list user profiles of `{domain_id}`"), &e)
-            })?;
-            let profiles = page.user_profiles.unwrap_or_default();
-            names.extend(profiles.into_iter().filter_map(|p| p.user_profile_name));
+    async fn scan_domain(&self, domain: &mut LiveDomain, builtins: bool) -> Result<(), ReadError> {
+        let known_profiles: BTreeSet<String> = domain.user_profiles.keys().cloned().collect();
+        let known_spaces: BTreeSet<String> = domain.spaces.keys().cloned().collect();
+        let id = domain.id.clone();
+        let (profiles, spaces, apps) = futures::join!(
+            self.list_and_describe(&id, Kind::UserProfile, &known_profiles),
+            self.list_and_describe(&id, Kind::Space, &known_spaces),
+            self.running_apps(&id, builtins)
+        );
+        for profile in profiles? {
+            domain
+                .user_profiles
+                .insert(profile.name.to_lowercase(), profile);
         }
-        Ok(names)
+        for space in spaces? {
+            domain.spaces.insert(space.name.clone(), space);
+        }
+        domain.apps = apps?;
+        Ok(())
     }
 
-    async fn list_spaces(&self, domain_id: &str) -> Result<Vec<String>, ReadError> {
-        let mut names = Vec::new();
-        let request = self.client.list_spaces().domain_id_equals(domain_id);
-        let mut pages = request.max_results(100).into_paginator().send();
-        while let Some(page) = pages.next().await {
-            let page =
-                page.map_err(|e| ReadError::call(&format!("list spaces of `{domain_id}`"), &e))?;
-            let spaces = page.spaces.unwrap_or_default();
-            names.extend(spaces.into_iter().filter_map(|s| s.space_name));
+    /// Lists every page and describes what it names (skipping `known`, lowercase for
+    /// profiles), describing one page while the next is fetched.
+    async fn list_and_describe(
+        &self,
+        domain_id: &str,
+        kind: Kind,
+        known: &BTreeSet<String>,
+    ) -> Result<Vec<LiveResource>, ReadError> {
+        let (names, receiver) = mpsc::unbounded::<String>();
+        let listing = self.list_names(domain_id, kind, known, names);
+        let describing = receiver
+            .map(|name| async move {
+                match kind {
+                    Kind::UserProfile => self.describe_profile(domain_id, &name).await,
+                    Kind::Space => self.describe_space(domain_id, &name).await,
+                }
+            })
+            .buffer_unordered(self.concurrency)
+            .try_collect::<Vec<Option<LiveResource>>>();
+        let (listed, described) = futures::join!(listing, describing);
+        listed?;
+        Ok(described?.into_iter().flatten().collect())
+    }
+
+    async fn list_names(
+        &self,
+        domain_id: &str,
+        kind: Kind,
+        known: &BTreeSet<String>,
+        names: mpsc::UnboundedSender<String>,
+    ) -> Result<(), ReadError> {
+        let mut token: Option<String> = None;
+        loop {
+            let (page, next) = self.list_page(domain_id, kind, token.take()).await?;
+            for name in page {
+                let key = match kind {
+                    Kind::UserProfile => name.to_lowercase(),
+                    Kind::Space => name.clone(),
+                };
+                if !known.contains(&key) {
+                    // The receiver lives until this function returns.
+                    let _ = names.unbounded_send(name);
+                }
+            }
+            match next {
+                Some(next) => token = Some(next),
+                None => return Ok(()),
+            }
         }
-        Ok(names)
+    }
+
+    async fn list_page(
+        &self,
+        domain_id: &str,
+        kind: Kind,
+        token: Option<String>,
+    ) -> Result<(Vec<String>, Option<String>), ReadError> {
+        let _permit = self.permit().await;
+        match kind {
+            Kind::UserProfile => {
+                let request = self.client.list_user_profiles().domain_id_equals(domain_id);
+                let out = request.max_results(100).set_next_token(token).send().await;
+                let out = out.map_err(|e| {
+                    ReadError::call(&format!("list user profiles of `{domain_id}`"), &e)
+                })?;
+                let profiles = out.user_profiles.unwrap_or_default();
+                let names = profiles
+                    .into_iter()
+                    .filter_map(|p| p.user_profile_name)
+                    .collect();
+                Ok((names, out.next_token))
+            }
+            Kind::Space => {
+                let request = self.client.list_spaces().domain_id_equals(domain_id);
+                let out = request.max_results(100).set_next_token(token).send().await;
+                let out =
+                    out.map_err(|e| ReadError::call(&format!("list spaces of `{domain_id}`"), &e))?;
+                let names = out.spaces.unwrap_or_default().into_iter();
+                Ok((names.filter_map(|s| s.space_name).collect(), out.next_token))
+            }
+        }
     }
 
     /// Apps that are `Pending` or `InService`, with the built-in LCC they started with when
@@ -85,7 +151,12 @@ impl Reader<'_> {
         let mut apps = Vec::new();
         let request = self.client.list_apps().domain_id_equals(domain_id);
         let mut pages = request.max_results(100).into_paginator().send();
-        while let Some(page) = pages.next().await {
+        loop {
+            let permit = self.permit().await;
+            let Some(page) = pages.next().await else {
+                break;
+            };
+            drop(permit);
             let page =
                 page.map_err(|e| ReadError::call(&format!("list apps of `{domain_id}`"), &e))?;
             apps.extend(
@@ -96,17 +167,9 @@ impl Reader<'_> {
             );
         }
         apps.retain(LiveApp::is_running);
-        if builtins {
-            apps = self.with_builtins(domain_id, apps).await?;
+        if !builtins {
+            return Ok(apps);
         }
-        Ok(apps)
-    }
-
-    async fn with_builtins(
-        &self,
-        domain_id: &str,
-        apps: Vec<LiveApp>,
-    ) -> Result<Vec<LiveApp>, ReadError> {
         stream::iter(apps)
             .map(|app| async move { self.app_builtin(domain_id, app).await })
             .buffer_unordered(self.concurrency)
@@ -128,15 +191,25 @@ impl Reader<'_> {
             AppOwner::UserProfile(name) => request.user_profile_name(name),
             AppOwner::Space(name) => request.space_name(name),
         };
-        match request.send().await {
+        let permit = self.permit().await;
+        let result = request.send().await;
+        drop(permit);
+        match result {
             Ok(out) => app.builtin_arn = out.built_in_lifecycle_config_arn,
-            Err(e) if super::calls::is_not_found(&e) => {}
-            Err(e) => {
-                return Err(ReadError::call(&format!("describe app `{}`", app.name), &e));
-            }
+            Err(e) if is_not_found(&e) => {}
+            Err(e) => return Err(ReadError::call(&format!("describe app `{}`", app.name), &e)),
         }
         Ok(app)
     }
+}
+
+/// Whether an old owned version could be a running app's built-in LCC, which only DescribeApp
+/// shows.
+fn builtins_matter(desired: &DesiredState, snapshot: &Snapshot) -> bool {
+    snapshot
+        .lccs
+        .values()
+        .any(|lcc| lcc.is_owned_by(&desired.owner) && lcc.app_type.has_builtin())
 }
 
 fn live_app(app: AppDetails) -> Option<LiveApp> {

@@ -99,9 +99,7 @@ fn an_alias_bomb_is_refused_with_a_clear_error() {
     };
     assert_eq!(diagnostics.len(), 1);
     assert!(
-        diagnostics[0]
-            .message
-            .starts_with("YAML refused: "),
+        diagnostics[0].message.starts_with("YAML refused: "),
         "{}",
         diagnostics[0]
     );

@@ -46,8 +46,13 @@ fn manifest(script: &str, app: &str) -> String {
 }
 
 fn load(yaml: &str) -> Loaded {
-    manifest::load_str(yaml, Path::new("."), Path::new("s.yaml"), &LoadOptions::default())
-        .unwrap_or_else(|err| panic!("{err}"))
+    manifest::load_str(
+        yaml,
+        Path::new("."),
+        Path::new("s.yaml"),
+        &LoadOptions::default(),
+    )
+    .unwrap_or_else(|err| panic!("{err}"))
 }
 
 #[test]

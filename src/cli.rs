@@ -43,6 +43,10 @@ pub enum Command {
     Plan(crate::commands::plan::PlanArgs),
     /// Plan and apply, or apply a saved plan after checking it is not stale.
     Apply(crate::commands::apply::ApplyArgs),
+    /// Run the reconcile loop for a container: health, readiness, metrics, graceful SIGTERM.
+    Run(crate::controller::cli::RunArgs),
+    /// Print the least-privilege IAM policy for `plan` (`--read-only`) or `apply` and `run`.
+    IamPolicy(crate::controller::cli::IamPolicyArgs),
     /// Serve a local, wire-compatible SageMaker Studio control plane.
     Sandbox(crate::sandbox::cli::SandboxArgs),
 }
@@ -51,7 +55,7 @@ impl Command {
     /// Whether logs default to JSON for this command when not on a terminal.
     #[must_use]
     pub fn is_service(&self) -> bool {
-        matches!(self, Command::Sandbox(_))
+        matches!(self, Command::Sandbox(_) | Command::Run(_))
     }
 }
 
@@ -66,6 +70,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Schema(args) => crate::manifest::cli::schema(&args),
         Command::Plan(args) => crate::commands::plan::execute(args).await,
         Command::Apply(args) => crate::commands::apply::execute(args).await,
+        Command::Run(args) => crate::controller::cli::run(args).await,
+        Command::IamPolicy(args) => crate::controller::cli::iam_policy(args),
         Command::Sandbox(args) => crate::sandbox::cli::serve(args).await,
     }
 }

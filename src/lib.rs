@@ -8,6 +8,7 @@ pub mod apply;
 pub mod aws;
 pub mod cli;
 pub mod commands;
+pub mod controller;
 pub mod live;
 pub mod manifest;
 pub mod model;

@@ -260,6 +260,7 @@ impl fmt::Display for DomainSelector {
 
 /// What to send when a user profile has to be created.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ProfileCreate {
     /// `UserSettings.ExecutionRole`.
     pub execution_role: Option<String>,

@@ -158,3 +158,110 @@ fn ce(p: SlotPatch) -> CodeEditorAppSettings {
         .set_built_in_lifecycle_config_arn(p.builtin)
         .build()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::live::ResourceSpec as LiveSpec;
+    use crate::model::Scope;
+    use crate::plan::{ChangeReason, SlotValue};
+
+    fn change(app_type: AppType, before: SlotValue, after: SlotValue) -> SlotChange {
+        SlotChange {
+            scope: Scope::DomainDefaults,
+            app_type,
+            before,
+            after,
+            resource_spec: Some(LiveSpec {
+                instance_type: Some("ml.t3.large".to_owned()),
+                image_arn: Some("arn:aws:sagemaker:us-east-1:123456789012:image/team".to_owned()),
+                ..LiveSpec::default()
+            }),
+            reason: ChangeReason::Declared,
+        }
+    }
+
+    fn value(list: &[&str], default: Option<&str>, builtin: Option<&str>) -> SlotValue {
+        SlotValue {
+            list: Some(list.iter().map(|s| (*s).to_owned()).collect()),
+            default: default.map(str::to_owned),
+            builtin: builtin.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_kernel_gateway_list_change_sends_the_stored_resource_spec_with_it() {
+        let c = change(
+            AppType::KernelGateway,
+            value(&["a"], Some("a"), None),
+            value(&["a", "b"], Some("a"), None),
+        );
+        let settings = user_settings(std::iter::once(&c));
+        let kg = settings.kernel_gateway_app_settings.unwrap();
+        assert_eq!(
+            kg.lifecycle_config_arns,
+            Some(vec!["a".to_owned(), "b".to_owned()])
+        );
+        let spec = kg.default_resource_spec.unwrap();
+        assert_eq!(spec.instance_type.unwrap().as_str(), "ml.t3.large");
+        assert_eq!(spec.lifecycle_config_arn.as_deref(), Some("a"));
+        assert_eq!(
+            spec.sage_maker_image_arn.as_deref(),
+            c.resource_spec.unwrap().image_arn.as_deref()
+        );
+        assert!(
+            settings.jupyter_lab_app_settings.is_none(),
+            "other app types are not sent"
+        );
+    }
+
+    #[test]
+    fn a_jupyter_lab_list_change_alone_sends_only_the_list() {
+        let c = change(
+            AppType::JupyterLab,
+            value(&["a"], None, None),
+            value(&["b"], None, None),
+        );
+        let lab = user_settings(std::iter::once(&c))
+            .jupyter_lab_app_settings
+            .unwrap();
+        assert_eq!(lab.lifecycle_config_arns, Some(vec!["b".to_owned()]));
+        assert!(lab.default_resource_spec.is_none());
+        assert!(lab.built_in_lifecycle_config_arn.is_none());
+    }
+
+    #[test]
+    fn cleared_fields_are_sent_as_an_empty_list_and_none() {
+        let c = change(
+            AppType::JupyterLab,
+            value(&["a"], Some("a"), Some("b")),
+            value(&[], None, None),
+        );
+        let lab = user_settings(std::iter::once(&c))
+            .jupyter_lab_app_settings
+            .unwrap();
+        assert_eq!(lab.lifecycle_config_arns, Some(vec![]));
+        assert_eq!(lab.built_in_lifecycle_config_arn.as_deref(), Some("None"));
+        let spec = lab.default_resource_spec.unwrap();
+        assert_eq!(spec.lifecycle_config_arn.as_deref(), Some("None"));
+    }
+
+    #[test]
+    fn space_settings_never_carry_an_app_type() {
+        let mut c = change(
+            AppType::JupyterLab,
+            SlotValue::default(),
+            SlotValue::default(),
+        );
+        c.scope = Scope::Space("team".to_owned());
+        c.after.default = Some("a".to_owned());
+        let settings = space_settings(std::iter::once(&c));
+        assert!(settings.app_type.is_none());
+        let spec = settings
+            .jupyter_lab_app_settings
+            .unwrap()
+            .default_resource_spec
+            .unwrap();
+        assert_eq!(spec.lifecycle_config_arn.as_deref(), Some("a"));
+    }
+}

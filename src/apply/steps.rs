@@ -81,7 +81,7 @@ impl Runner<'_> {
         step: &ResourceUpdate,
     ) -> Result<(), (Option<&'static str>, String)> {
         let changes = step.changes.iter();
-        let result = match &step.resource {
+        match &step.resource {
             Resource::Domain => {
                 let user = step
                     .changes
@@ -124,8 +124,7 @@ impl Runner<'_> {
                 .await
                 .map(|_| ())
                 .map_err(|e| busy(error_code(&e), error_text(&e))),
-        };
-        result
+        }
     }
 
     async fn create_profile(&self, step: &ProfileCreation) -> Result<(), String> {

@@ -70,9 +70,14 @@ mod tests {
 
     #[tokio::test]
     async fn calls_are_counted_by_operation_and_outcome() {
-        let sandbox = crate::sandbox::start(SandboxConfig::default()).await.unwrap();
+        let sandbox = crate::sandbox::start(SandboxConfig::default())
+            .await
+            .unwrap();
         let metrics = Arc::new(Metrics::new());
-        let client = instrument(&crate::aws::sandbox_client(&sandbox.endpoint_url(), 1), &metrics);
+        let client = instrument(
+            &crate::aws::sandbox_client(&sandbox.endpoint_url(), 1),
+            &metrics,
+        );
         client.list_domains().send().await.unwrap();
         sandbox.set_faults(FaultConfig {
             server_error_probability: 1.0,

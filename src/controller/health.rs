@@ -62,14 +62,23 @@ impl State {
     /// A state with no cycle finished yet.
     #[must_use]
     pub fn new(thresholds: Thresholds) -> State {
-        let inner = Inner { last_beat: Instant::now(), last_cycle: None, last_success: None };
-        State { thresholds, inner: Mutex::new(inner) }
+        let inner = Inner {
+            last_beat: Instant::now(),
+            last_cycle: None,
+            last_success: None,
+        };
+        State {
+            thresholds,
+            inner: Mutex::new(inner),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // NB: the lock is never held across a panic point, so a poisoned lock still holds
         // consistent data.
-        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Records that the loop is making progress.
@@ -93,7 +102,10 @@ impl State {
     pub fn liveness(&self, now: Instant) -> Check {
         let silent = now.saturating_duration_since(self.lock().last_beat);
         if silent > self.thresholds.stuck_after {
-            return Check::Fail(format!("the loop made no progress for {}s", silent.as_secs()));
+            return Check::Fail(format!(
+                "the loop made no progress for {}s",
+                silent.as_secs()
+            ));
         }
         Check::Pass("ok".to_owned())
     }
@@ -108,7 +120,9 @@ impl State {
         if let Err(reason) = result {
             return Check::Fail(format!("cycle {id} failed: {reason}"));
         }
-        let age = inner.last_success.map_or(Duration::MAX, |t| now.saturating_duration_since(t));
+        let age = inner
+            .last_success
+            .map_or(Duration::MAX, |t| now.saturating_duration_since(t));
         if age > self.thresholds.ready_within {
             return Check::Fail(format!("the last success is {}s old", age.as_secs()));
         }
@@ -133,7 +147,10 @@ mod tests {
         assert!(!state.readiness(Instant::now()).is_pass());
         state.record_cycle(1, Err("failed to read live state".into()));
         let check = state.readiness(Instant::now());
-        assert_eq!(check, Check::Fail("cycle 1 failed: failed to read live state".into()));
+        assert_eq!(
+            check,
+            Check::Fail("cycle 1 failed: failed to read live state".into())
+        );
         state.record_cycle(2, Ok(()));
         assert!(state.readiness(Instant::now()).is_pass());
     }

@@ -86,7 +86,11 @@ impl Metrics {
 
     fn register(&mut self) {
         let r = &mut self.registry;
-        r.register("studio_lcc_cycles", "Reconcile cycles by result.", self.cycles.clone());
+        r.register(
+            "studio_lcc_cycles",
+            "Reconcile cycles by result.",
+            self.cycles.clone(),
+        );
         r.register(
             "studio_lcc_cycle_duration_seconds",
             "Duration of reconcile cycles.",
@@ -107,7 +111,11 @@ impl Metrics {
             "SageMaker calls by operation and outcome (after retries).",
             self.aws_calls.clone(),
         );
-        r.register("studio_lcc_apply_steps", "Apply steps by result.", self.apply_steps.clone());
+        r.register(
+            "studio_lcc_apply_steps",
+            "Apply steps by result.",
+            self.apply_steps.clone(),
+        );
         r.register(
             "studio_lcc_last_success_timestamp_seconds",
             "Unix time of the last successful cycle.",
@@ -128,13 +136,18 @@ impl Metrics {
 
     /// Records that a cycle succeeded now.
     pub fn record_success(&self) {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
         self.last_success.set(now.as_secs_f64());
     }
 
     /// Counts one SageMaker call.
     pub fn record_call(&self, operation: &str, outcome: &'static str) {
-        let labels = CallLabels { operation: operation.to_owned(), outcome };
+        let labels = CallLabels {
+            operation: operation.to_owned(),
+            outcome,
+        };
         self.aws_calls.get_or_create(&labels).inc();
     }
 
@@ -161,7 +174,10 @@ mod tests {
         metrics.record_call("UpdateDomain", "success");
         metrics.pending_changes.set(3);
         let text = metrics.encode();
-        assert!(text.contains("studio_lcc_cycles_total{result=\"applied\"} 1"), "{text}");
+        assert!(
+            text.contains("studio_lcc_cycles_total{result=\"applied\"} 1"),
+            "{text}"
+        );
         assert!(
             text.contains(
                 "studio_lcc_aws_calls_total{operation=\"UpdateDomain\",outcome=\"success\"} 1"
@@ -169,7 +185,13 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("studio_lcc_pending_changes 3"), "{text}");
-        assert!(text.contains("studio_lcc_manifest_load_failures_total 0"), "{text}");
-        assert!(text.contains("studio_lcc_cycle_duration_seconds_count 1"), "{text}");
+        assert!(
+            text.contains("studio_lcc_manifest_load_failures_total 0"),
+            "{text}"
+        );
+        assert!(
+            text.contains("studio_lcc_cycle_duration_seconds_count 1"),
+            "{text}"
+        );
     }
 }

@@ -30,11 +30,11 @@ use std::time::Duration;
 use aws_sdk_sagemaker::Client;
 use tracing::{debug, info, warn};
 
+use self::health::{State, Thresholds};
+use self::metrics::Metrics;
 pub use self::reconcile::{
     Action, Changes, CycleReport, Error, Mode, Outcome, Timing, error_policy, reconcile_once,
 };
-use self::health::{State, Thresholds};
-use self::metrics::Metrics;
 use self::shutdown::Shutdown;
 use self::watch::{ChangeProbe, ManifestWatch, Wake};
 use crate::apply::ApplyOptions;
@@ -130,7 +130,10 @@ impl Context {
             warning.to_string().hash(&mut hasher);
         }
         let digest = hasher.finish();
-        let mut seen = self.warnings_seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut seen = self
+            .warnings_seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if *seen != digest {
             for warning in &loaded.warnings {
                 warn!(warning = %warning, "Manifest warning.");
@@ -169,7 +172,10 @@ fn gauge(count: usize) -> i64 {
 fn short_reason(err: &Error) -> String {
     match err {
         Error::ManifestInvalid(ManifestError::Invalid { diagnostics }) => {
-            format!("the manifest is invalid ({} problem(s); see the logs)", diagnostics.len())
+            format!(
+                "the manifest is invalid ({} problem(s); see the logs)",
+                diagnostics.len()
+            )
         }
         other => other.to_string(),
     }
@@ -210,9 +216,13 @@ pub async fn run(ctx: &Context, options: &LoopOptions) -> Stopped {
             return Stopped::Shutdown;
         }
         let action = reconcile::next_action(&report, &mut failures, &options.timing);
-        let delay = reconcile::jittered(action.requeue_after(), reconcile::JITTER, &mut rand::rng());
+        let delay =
+            reconcile::jittered(action.requeue_after(), reconcile::JITTER, &mut rand::rng());
         debug!(delay_ms = delay.as_millis(), "Waiting for the next cycle.");
-        let mut probe = Beating { watch: &mut watch, health: &ctx.health };
+        let mut probe = Beating {
+            watch: &mut watch,
+            health: &ctx.health,
+        };
         let stop = ctx.shutdown.requested();
         match watch::wait(delay, options.watch_interval, &mut probe, stop).await {
             Wake::Shutdown => return Stopped::Shutdown,

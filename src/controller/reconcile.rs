@@ -125,7 +125,12 @@ pub async fn reconcile_once(ctx: &Context) -> CycleReport {
     ctx.health().beat();
     let mut changes = None;
     let outcome = cycle(ctx, &mut changes).instrument(span.clone()).await;
-    let report = CycleReport { id, outcome, changes, duration: started.elapsed() };
+    let report = CycleReport {
+        id,
+        outcome,
+        changes,
+        duration: started.elapsed(),
+    };
     span.in_scope(|| log_report(&report));
     ctx.record(&report);
     report
@@ -138,7 +143,11 @@ async fn cycle(ctx: &Context, changes: &mut Option<Changes>) -> Result<Outcome, 
         () = ctx.shutdown().requested() => return Err(Error::Interrupted),
     };
     let found = plan.summary();
-    *changes = Some(Changes { summary: found, pending: plan.steps.len(), kept: found.kept });
+    *changes = Some(Changes {
+        summary: found,
+        pending: plan.steps.len(),
+        kept: found.kept,
+    });
     if !plan.is_applicable() {
         let problems: Vec<String> = plan.problems.iter().map(ToString::to_string).collect();
         return Err(Error::PlanBlocked(problems));
@@ -154,8 +163,9 @@ async fn cycle(ctx: &Context, changes: &mut Option<Changes>) -> Result<Outcome, 
 }
 
 async fn read_and_plan(ctx: &Context, desired: &DesiredState) -> Result<Plan, Error> {
-    let snapshot =
-        read(ctx.client(), desired, ctx.settings().read).await.map_err(Error::ReadFailed)?;
+    let snapshot = read(ctx.client(), desired, ctx.settings().read)
+        .await
+        .map_err(Error::ReadFailed)?;
     Ok(Plan::new(desired, &snapshot))
 }
 
@@ -175,9 +185,7 @@ async fn apply_plan(
         changes.kept = report.kept.len();
     }
     match report.outcome() {
-        ApplyOutcome::PartiallyApplied if ctx.shutdown().is_requested() => {
-            Err(Error::Interrupted)
-        }
+        ApplyOutcome::PartiallyApplied if ctx.shutdown().is_requested() => Err(Error::Interrupted),
         ApplyOutcome::PartiallyApplied => Err(Error::ApplyFailed { failed }),
         ApplyOutcome::Applied | ApplyOutcome::NoChanges => Ok(Outcome::Applied),
     }
@@ -222,7 +230,9 @@ impl Action {
     /// Run the next cycle after `delay` (sooner if the manifest changes).
     #[must_use]
     pub fn requeue(delay: Duration) -> Action {
-        Action { requeue_after: delay }
+        Action {
+            requeue_after: delay,
+        }
     }
 
     /// The delay before the next cycle.
@@ -262,7 +272,10 @@ pub fn error_policy(error: &Error, failures: u32, timing: &Timing) -> Action {
 /// `base × 2^(failures - 1)`, capped at the maximum.
 fn backoff(failures: u32, timing: &Timing) -> Duration {
     let doublings = failures.saturating_sub(1).min(31);
-    timing.backoff_base.saturating_mul(1 << doublings).min(timing.backoff_max)
+    timing
+        .backoff_base
+        .saturating_mul(1 << doublings)
+        .min(timing.backoff_max)
 }
 
 /// The action after `report`; counts failures in a row in `failures`.
@@ -306,7 +319,12 @@ mod tests {
     }
 
     fn failed(error: Error) -> CycleReport {
-        CycleReport { id: 1, outcome: Err(error), changes: None, duration: Duration::ZERO }
+        CycleReport {
+            id: 1,
+            outcome: Err(error),
+            changes: None,
+            duration: Duration::ZERO,
+        }
     }
 
     fn read_error() -> Error {
@@ -334,7 +352,12 @@ mod tests {
             changes: None,
             duration: Duration::ZERO,
         };
-        assert_eq!(next_action(&ok, &mut failures, &timing()).requeue_after().as_secs(), 300);
+        assert_eq!(
+            next_action(&ok, &mut failures, &timing())
+                .requeue_after()
+                .as_secs(),
+            300
+        );
         assert_eq!(failures, 0);
         let again = next_action(&failed(read_error()), &mut failures, &timing());
         assert_eq!(again.requeue_after().as_secs(), 2);
@@ -355,8 +378,9 @@ mod tests {
     fn jitter_stays_within_its_share_and_varies() {
         let mut rng = StdRng::seed_from_u64(7);
         let delay = Duration::from_secs(100);
-        let samples: Vec<Duration> =
-            (0..1_000).map(|_| jittered(delay, JITTER, &mut rng)).collect();
+        let samples: Vec<Duration> = (0..1_000)
+            .map(|_| jittered(delay, JITTER, &mut rng))
+            .collect();
         assert!(samples.iter().all(|d| *d >= Duration::from_secs(90)));
         assert!(samples.iter().all(|d| *d <= Duration::from_secs(110)));
         assert!(samples.iter().any(|d| *d != samples[0]));

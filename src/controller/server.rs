@@ -64,10 +64,18 @@ async fn readyz(Extract(shared): Extract<Shared>) -> Response {
 }
 
 async fn metrics_text(Extract(shared): Extract<Shared>) -> Response {
-    ([(header::CONTENT_TYPE, METRICS_CONTENT_TYPE)], shared.metrics.encode()).into_response()
+    (
+        [(header::CONTENT_TYPE, METRICS_CONTENT_TYPE)],
+        shared.metrics.encode(),
+    )
+        .into_response()
 }
 
 fn check_response(check: &Check) -> Response {
-    let status = if check.is_pass() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if check.is_pass() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (status, format!("{}\n", check.text())).into_response()
 }

@@ -25,7 +25,9 @@ impl Shutdown {
     /// A flag that is not set.
     #[must_use]
     pub fn new() -> Shutdown {
-        Shutdown { flag: Arc::new(watch::Sender::new(false)) }
+        Shutdown {
+            flag: Arc::new(watch::Sender::new(false)),
+        }
     }
 
     /// Asks for a shutdown.
@@ -61,7 +63,10 @@ impl Shutdown {
                 _ = term.recv() => "SIGTERM",
                 _ = int.recv() => "SIGINT",
             };
-            info!(signal = name, "Shutting down: no new step starts; the step in flight finishes.");
+            info!(
+                signal = name,
+                "Shutting down: no new step starts; the step in flight finishes."
+            );
             shutdown.request();
             // A second signal is a plea to hurry; the timeout still bounds the exit.
             tokio::select! {

@@ -100,7 +100,9 @@ impl ChangeProbe for ManifestWatch {
 
 async fn fingerprint_in_background(path: PathBuf) -> u64 {
     // A failed task (a panic while hashing) reads as "unchanged"; the interval still runs.
-    tokio::task::spawn_blocking(move || fingerprint(&path)).await.unwrap_or(0)
+    tokio::task::spawn_blocking(move || fingerprint(&path))
+        .await
+        .unwrap_or(0)
 }
 
 /// A hash of the contents of the manifest at `path` and of its folder tree (the folder itself
@@ -108,12 +110,18 @@ async fn fingerprint_in_background(path: PathBuf) -> u64 {
 /// is a change.
 #[must_use]
 pub fn fingerprint(path: &Path) -> u64 {
-    let mut walk = Walk { hasher: DefaultHasher::new(), files: 0, bytes: 0 };
+    let mut walk = Walk {
+        hasher: DefaultHasher::new(),
+        files: 0,
+        bytes: 0,
+    };
     walk.file(path);
     let root = if path.is_dir() {
         path
     } else {
-        path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
     };
     walk.folder(root, 0);
     walk.hasher.finish()
@@ -178,8 +186,7 @@ mod tests {
         std::fs::create_dir(root.join("..v1")).unwrap();
         std::fs::write(root.join("..v1/studio-lcc.yaml"), "owner: a\n").unwrap();
         std::os::unix::fs::symlink("..v1", root.join("..data")).unwrap();
-        std::os::unix::fs::symlink("..data/studio-lcc.yaml", root.join("studio-lcc.yaml"))
-            .unwrap();
+        std::os::unix::fs::symlink("..data/studio-lcc.yaml", root.join("studio-lcc.yaml")).unwrap();
         let before = fingerprint(root);
         assert_eq!(before, fingerprint(root));
 
@@ -217,9 +224,18 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn wait_ends_at_the_requeue_delay_when_nothing_changes() {
-        let mut probe = ChangesOnPoll { polls: 0, n: u32::MAX };
+        let mut probe = ChangesOnPoll {
+            polls: 0,
+            n: u32::MAX,
+        };
         let start = Instant::now();
-        let wake = wait(Duration::from_secs(30), Duration::from_secs(1), &mut probe, never()).await;
+        let wake = wait(
+            Duration::from_secs(30),
+            Duration::from_secs(1),
+            &mut probe,
+            never(),
+        )
+        .await;
         assert_eq!(wake, Wake::Timer);
         assert_eq!(start.elapsed(), Duration::from_secs(30));
         assert_eq!(probe.polls, 29);
@@ -229,16 +245,31 @@ mod tests {
     async fn wait_ends_at_the_first_poll_that_sees_a_change() {
         let mut probe = ChangesOnPoll { polls: 0, n: 3 };
         let start = Instant::now();
-        let wake = wait(Duration::from_secs(300), Duration::from_secs(1), &mut probe, never()).await;
+        let wake = wait(
+            Duration::from_secs(300),
+            Duration::from_secs(1),
+            &mut probe,
+            never(),
+        )
+        .await;
         assert_eq!(wake, Wake::Changed);
         assert_eq!(start.elapsed(), Duration::from_secs(3));
     }
 
     #[tokio::test(start_paused = true)]
     async fn wait_ends_when_a_shutdown_is_asked_for() {
-        let mut probe = ChangesOnPoll { polls: 0, n: u32::MAX };
+        let mut probe = ChangesOnPoll {
+            polls: 0,
+            n: u32::MAX,
+        };
         let stop = tokio::time::sleep(Duration::from_millis(2_500));
-        let wake = wait(Duration::from_secs(300), Duration::from_secs(1), &mut probe, stop).await;
+        let wake = wait(
+            Duration::from_secs(300),
+            Duration::from_secs(1),
+            &mut probe,
+            stop,
+        )
+        .await;
         assert_eq!(wake, Wake::Shutdown);
         assert_eq!(probe.polls, 2);
     }

@@ -163,56 +163,57 @@ pub(crate) fn check_bytes(
     sink: &mut Sink,
     path: &str,
 ) -> Option<Vec<u8>> {
-    let bytes = &source.bytes;
-    let mut ok = true;
-    let mut error = |sink: &mut Sink, line: u64, message: String, hint: &str| {
+    let problems = byte_problems(&source.bytes, normalize);
+    for (line, message, hint) in &problems {
+        let hint = Some((*hint).to_owned());
         report(
             sink,
             &source.origin,
             Severity::Error,
-            line,
+            *line,
             path,
-            message,
-            Some(hint.to_owned()),
-        );
-        ok = false;
-    };
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        let hint = "save the file as UTF-8 without a BOM; the `#!` line must be the first bytes";
-        error(
-            sink,
-            1,
-            "script starts with a byte-order mark (BOM)".to_owned(),
+            message.clone(),
             hint,
         );
     }
+    if !problems.is_empty() {
+        return None;
+    }
+    Some(if normalize {
+        normalize_line_endings(&source.bytes)
+    } else {
+        source.bytes.clone()
+    })
+}
+
+/// The byte-level errors of a script: line, message and hint of each.
+fn byte_problems(bytes: &[u8], normalize: bool) -> Vec<(u64, String, &'static str)> {
+    let mut problems = Vec::new();
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        let hint = "save the file as UTF-8 without a BOM; the `#!` line must be the first bytes";
+        problems.push((
+            1,
+            "script starts with a byte-order mark (BOM)".to_owned(),
+            hint,
+        ));
+    }
     if let Some(line) = first_line_with(bytes, |b| b == 0) {
-        error(
-            sink,
+        problems.push((
             line,
             "script contains a NUL byte".to_owned(),
             "scripts must be text",
-        );
+        ));
     }
     let cr_lines = lines_with_cr(bytes);
     if !normalize && !cr_lines.is_empty() {
         let hint = "convert the file to LF line endings, or set `normalizeLineEndings: true`";
-        error(sink, cr_lines[0], cr_message(&cr_lines), hint);
+        problems.push((cr_lines[0], cr_message(&cr_lines), hint));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        error(
-            sink,
-            1,
-            "script is empty".to_owned(),
-            "write the commands the app should run",
-        );
+        let hint = "write the commands the app should run";
+        problems.push((1, "script is empty".to_owned(), hint));
     }
-    let out = if normalize {
-        normalize_line_endings(bytes)
-    } else {
-        bytes.clone()
-    };
-    ok.then_some(out)
+    problems
 }
 
 fn cr_message(lines: &[u64]) -> String {

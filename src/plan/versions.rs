@@ -243,10 +243,12 @@ fn adopted_lineages(desired: &DesiredState) -> BTreeMap<String, Lineage> {
 pub(super) fn contents_needed(desired: &DesiredState, live: &Snapshot) -> Vec<String> {
     let mut names = BTreeSet::new();
     for version in unique_versions(desired) {
-        if let Some(adopted) = &version.adopt {
-            if live.lccs.contains_key(adopted) {
-                names.insert(adopted.clone());
-            }
+        if let Some(adopted) = version
+            .adopt
+            .as_ref()
+            .filter(|a| live.lccs.contains_key(*a))
+        {
+            names.insert(adopted.clone());
         }
         if live.lccs.contains_key(&effective_name(live, version)) {
             continue;

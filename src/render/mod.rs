@@ -107,3 +107,126 @@ pub fn blocker_text(blocker: &Blocker) -> String {
         Blocker::NotScanned => "not every profile, space and app was read".to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AppType, Scope};
+    use crate::plan::{
+        ChangeReason, CreateLcc, DeleteLcc, Kept, Plan, Replaced, Resource, ResourceUpdate,
+        SlotValue, Step,
+    };
+
+    const PREFIX: &str = "arn:aws:sagemaker:us-east-1:123456789012:studio-lifecycle-config/";
+
+    fn plan() -> Plan {
+        let create = CreateLcc {
+            name: "pip-22222222".to_owned(),
+            arn: format!("{PREFIX}pip-22222222"),
+            app_type: AppType::KernelGateway,
+            script: "pip".to_owned(),
+            variant: None,
+            sha256: "22".repeat(32),
+            content: b"#!/bin/bash\npip install polars\n".to_vec(),
+            tags: Vec::new(),
+            replaces: Some(Replaced {
+                name: "pip-11111111".to_owned(),
+                content: Some(b"#!/bin/bash\npip install pandas\n".to_vec()),
+            }),
+        };
+        let change = SlotChange {
+            scope: Scope::DomainDefaults,
+            app_type: AppType::KernelGateway,
+            before: SlotValue {
+                list: Some(vec![format!("{PREFIX}pip-11111111")]),
+                default: Some(format!("{PREFIX}pip-11111111")),
+                builtin: None,
+            },
+            after: SlotValue {
+                list: Some(vec![format!("{PREFIX}pip-22222222")]),
+                default: Some(format!("{PREFIX}pip-22222222")),
+                builtin: None,
+            },
+            resource_spec: None,
+            reason: ChangeReason::Declared,
+        };
+        let update = ResourceUpdate {
+            domain_id: "d-main".to_owned(),
+            resource: Resource::Domain,
+            changes: vec![change],
+        };
+        let delete = DeleteLcc {
+            name: "pip-11111111".to_owned(),
+            arn: format!("{PREFIX}pip-11111111"),
+            after: vec!["update-domain:d-main".to_owned()],
+        };
+        Plan {
+            owner: "platform".to_owned(),
+            steps: vec![
+                Step::CreateLcc(create),
+                Step::UpdateDomain(update),
+                Step::DeleteLcc(delete),
+            ],
+            kept: vec![Kept {
+                name: "lab-33333333".to_owned(),
+                arn: format!("{PREFIX}lab-33333333"),
+                blockers: vec![Blocker::NotScanned],
+            }],
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn text_shows_the_script_diff_labelled_attachments_and_the_summary() {
+        let out = text(&plan(), false);
+        assert!(out.contains("--- pip-11111111\n"), "{out}");
+        assert!(out.contains("    -pip install pandas\n"), "{out}");
+        assert!(out.contains("    +pip install polars\n"), "{out}");
+        assert!(out.contains("+ available  pip-22222222"), "{out}");
+        assert!(out.contains("- available  pip-11111111"), "{out}");
+        assert!(
+            out.contains("~ default    pip-11111111 -> pip-22222222"),
+            "{out}"
+        );
+        assert!(
+            out.contains("- delete lifecycle config `pip-11111111`"),
+            "{out}"
+        );
+        assert!(
+            out.contains("= keep lifecycle config `lab-33333333`"),
+            "{out}"
+        );
+        assert!(
+            out.ends_with("Plan: 1 to create, 1 to update, 1 to delete, 1 kept.\n"),
+            "{out}"
+        );
+        assert!(!out.contains('\x1b'), "no colour unless asked");
+        assert!(
+            text(&plan(), true).contains("\x1b[32m"),
+            "colour when asked"
+        );
+    }
+
+    #[test]
+    fn json_is_versioned_and_carries_every_step() {
+        let value: serde_json::Value = serde_json::from_str(&json(&plan())).unwrap();
+        assert_eq!(value["formatVersion"], 1);
+        assert_eq!(value["hasChanges"], true);
+        assert_eq!(value["summary"]["delete"], 1);
+        assert_eq!(value["steps"][0]["action"], "createLcc");
+        assert_eq!(value["steps"][1]["changes"][0]["reason"], "declared");
+        assert_eq!(value["steps"][2]["after"][0], "update-domain:d-main");
+        assert_eq!(value["kept"][0]["blockers"][0]["kind"], "notScanned");
+    }
+
+    #[test]
+    fn markdown_has_a_table_and_a_diff_block() {
+        let out = markdown(&plan());
+        assert!(
+            out.contains("**1 to create, 1 to update, 1 to delete, 1 kept.**"),
+            "{out}"
+        );
+        assert!(out.contains("| ➖ | delete `pip-11111111` |"), "{out}");
+        assert!(out.contains("```diff\n--- pip-11111111"), "{out}");
+    }
+}

@@ -1,6 +1,6 @@
 //! Reading live state from SageMaker into a [`Snapshot`].
 
-mod convert;
+pub(crate) mod convert;
 pub mod read;
 pub mod snapshot;
 

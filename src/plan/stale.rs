@@ -10,6 +10,10 @@ use std::collections::BTreeMap;
 use super::types::{Plan, Step};
 
 /// Why a saved plan no longer matches live state; empty when it can be applied.
+///
+/// Known limitation: the comparison is all or nothing. A saved plan that was partly applied
+/// (an earlier `apply FILE` failed half way) no longer matches and is refused; run `plan`
+/// again, which plans only what is left.
 #[must_use]
 pub fn stale_reasons(saved: &Plan, fresh: &Plan) -> Vec<String> {
     let fresh_steps: BTreeMap<String, &Step> = fresh.steps.iter().map(|s| (s.key(), s)).collect();

@@ -69,6 +69,8 @@ impl Versions {
         }
     }
 
+    /// Known limitation: tags are only ever added or overwritten. A tag removed from
+    /// `scripts.<name>.tags` stays on versions that already exist (new versions do not get it).
     fn check_existing(&mut self, owner: &str, version: &ScriptVersion, lcc: &LiveLcc) {
         if let Some(reason) = conflict(owner, version, lcc) {
             self.problems.push(Problem::Conflict {
@@ -92,6 +94,11 @@ impl Versions {
     }
 
     /// Owned (or adopted) LCCs that are no current version, and where their references go.
+    ///
+    /// Known limitation: an old version whose lineage has no current version (its script was
+    /// removed, or a per-use variant's `env` changed, which makes a new variant) cannot be
+    /// repointed. References to it in slots the manifest does not write keep it alive, and it
+    /// is reported as kept with those references until someone removes them.
     fn find_old(&mut self, desired: &DesiredState, live: &Snapshot) {
         let current: BTreeSet<&String> = self.effective.values().collect();
         let claimed = adopted_lineages(desired);

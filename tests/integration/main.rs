@@ -4,6 +4,7 @@ mod manifest_cli;
 mod manifest_errors;
 mod manifest_props;
 mod manifest_samples;
+mod run_loop;
 mod sandbox_admin;
 mod sandbox_aws_cli;
 mod sandbox_command;

@@ -24,6 +24,10 @@ enum Kind {
 }
 
 impl Reader<'_> {
+    /// Known limitation: only the managed domains are scanned. A reference to an old version
+    /// from a domain the manifest does not manage is found only when SageMaker refuses the
+    /// delete with `ResourceInUse`; the version is then kept and reported. While any old
+    /// version is kept, every plan pays for this full scan.
     pub(super) async fn full_scan(
         &self,
         desired: &DesiredState,

@@ -24,7 +24,8 @@ pub struct AwsArgs {
     #[arg(long, env = "STUDIO_LCC_ENDPOINT_URL")]
     pub endpoint_url: Option<String>,
     /// Run against an in-process sandbox with static test credentials; no AWS account needed.
-    #[arg(long, conflicts_with_all = ["endpoint_url", "profile"])]
+    /// `--region`, `--profile` and `--endpoint-url` are then ignored.
+    #[arg(long)]
     pub sandbox: bool,
     /// The sandbox's state file.
     #[arg(long, default_value = ".studio-lcc/sandbox.json")]

@@ -43,6 +43,8 @@ pub enum Command {
     Plan(crate::commands::plan::PlanArgs),
     /// Plan and apply, or apply a saved plan after checking it is not stale.
     Apply(crate::commands::apply::ApplyArgs),
+    /// Write a manifest and script files that reproduce a domain's current lifecycle configs.
+    Import(crate::import::cli::ImportArgs),
     /// Run the reconcile loop for a container: health, readiness, metrics, graceful SIGTERM.
     Run(crate::controller::cli::RunArgs),
     /// Print the least-privilege IAM policy for `plan` (`--read-only`) or `apply` and `run`.
@@ -70,6 +72,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Schema(args) => crate::manifest::cli::schema(&args),
         Command::Plan(args) => crate::commands::plan::execute(args).await,
         Command::Apply(args) => crate::commands::apply::execute(args).await,
+        Command::Import(args) => crate::import::cli::execute(args).await,
         Command::Run(args) => crate::controller::cli::run(args).await,
         Command::IamPolicy(args) => crate::controller::cli::iam_policy(args),
         Command::Sandbox(args) => crate::sandbox::cli::serve(args).await,

@@ -9,6 +9,7 @@ pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod controller;
+pub mod import;
 pub mod live;
 pub mod manifest;
 pub mod model;

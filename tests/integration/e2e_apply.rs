@@ -538,3 +538,50 @@ async fn the_readme_main_command_plans_and_applies_on_a_fresh_sandbox() {
     let args = ["plan", "--sandbox", "--detailed-exitcode", "-f", "manifest"];
     Run::from(work.command(&args).output().await.unwrap()).expect_code(0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plans_render_as_versioned_json_and_as_markdown() {
+    let (sandbox, _client, work) = quickstart().await;
+    apply(&sandbox, &work).await.expect_code(0);
+    let old = lab_setup(&work);
+    edit_lab_setup(&work);
+
+    let run = work
+        .run(&sandbox.endpoint_url(), &["plan", "--format", "json"])
+        .await;
+    run.expect_code(0);
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(plan["formatVersion"], 1);
+    assert_eq!(plan["summary"]["delete"], 1);
+    let actions: Vec<&str> = plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["createLcc", "updateDomain", "updateSpace", "deleteLcc"]
+    );
+    assert_eq!(plan["steps"][0]["replaces"]["name"], old.as_str());
+
+    let run = work
+        .run(&sandbox.endpoint_url(), &["plan", "--format", "markdown"])
+        .await;
+    run.expect_code(0);
+    assert!(run.stdout.contains("```diff\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!("delete `{old}`")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_without_a_terminal_or_yes_changes_nothing() {
+    let (sandbox, client, work) = quickstart().await;
+    let run = work.run(&sandbox.endpoint_url(), &["apply"]).await;
+    run.expect_code(1);
+    assert!(run.stderr.contains("pass --yes"), "{}", run.stderr);
+    assert!(lcc_names(&client).await.is_empty());
+}

@@ -23,7 +23,7 @@ use std::time::Duration;
 use aws_sdk_sagemaker::Client;
 use futures::{StreamExt, stream};
 use serde::Serialize;
-use tracing::info;
+use tracing::debug;
 
 use crate::plan::{Blocker, Kept, Plan, Step};
 
@@ -223,7 +223,7 @@ impl Run<'_> {
 
     fn record(&mut self, step: &Step, result: StepResult) {
         self.progress.step_done(step, &result);
-        info!(step = %step.key(), result = ?result, "Applied step.");
+        debug!(step = %step.key(), result = ?result, "Applied step.");
         match (&result, step) {
             (StepResult::Failed(_) | StepResult::Skipped(_), Step::CreateLcc(create)) => {
                 self.failed.insert(create.arn.clone());

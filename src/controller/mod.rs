@@ -205,7 +205,8 @@ pub enum Stopped {
 pub async fn run(ctx: &Context, options: &LoopOptions) -> Stopped {
     let mut watch = ManifestWatch::new(ctx.settings.manifest.clone()).await;
     let mut failures = 0;
-    info!(mode = ?ctx.settings.mode, manifest = %ctx.settings.manifest.display(), "Loop started.");
+    let manifest = ctx.settings.manifest.display();
+    info!(mode = ctx.settings.mode.as_str(), manifest = %manifest, "Loop started.");
     loop {
         watch.mark().await;
         let report = reconcile_once(ctx).await;

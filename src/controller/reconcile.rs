@@ -36,6 +36,17 @@ pub enum Mode {
     Detect,
 }
 
+impl Mode {
+    /// The flag value (`apply`, `detect`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Apply => "apply",
+            Mode::Detect => "detect",
+        }
+    }
+}
+
 /// Why a cycle failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -64,9 +64,15 @@ pub async fn execute(args: ImportArgs) -> anyhow::Result<ExitCode> {
     connection.close().await?;
     let source = source.with_context(|| format!("failed to read domain `{}`", args.domain))?;
 
-    let owner = args.owner.clone().unwrap_or_else(|| source.domain.name.clone());
+    let owner = args
+        .owner
+        .clone()
+        .unwrap_or_else(|| source.domain.name.clone());
     check_owner(&owner).context("the domain's name cannot be the owner id; pass `--owner`")?;
-    let out = args.out.clone().unwrap_or_else(|| PathBuf::from(&source.domain.name));
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&source.domain.name));
     if args.out.is_none() {
         check_out_dir(&out, args.force)?;
     }
@@ -74,7 +80,10 @@ pub async fn execute(args: ImportArgs) -> anyhow::Result<ExitCode> {
     write(&out, &imported)?;
 
     load(&out.join(MANIFEST_FILE), &LoadOptions::default()).with_context(|| {
-        format!("the imported manifest in `{}` does not load; this is a bug in `studio-lcc import`", out.display())
+        format!(
+            "the imported manifest in `{}` does not load; this is a bug in `studio-lcc import`",
+            out.display()
+        )
     })?;
     report(&out, &source.domain.name, &imported);
     Ok(ExitCode::SUCCESS)

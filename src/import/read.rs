@@ -40,20 +40,22 @@ pub enum ImportError {
 ///
 /// [`ImportError::DomainNotFound`] when no domain matches; [`ImportError::Read`] when a call
 /// fails after the client's retries.
-pub async fn read(client: &Client, domain: &str, concurrency: usize) -> Result<Source, ImportError> {
+pub async fn read(
+    client: &Client,
+    domain: &str,
+    concurrency: usize,
+) -> Result<Source, ImportError> {
     let reader = Reader {
         client,
         concurrency: concurrency.max(1),
     };
     let id = reader.domain_id(domain).await?;
     let mut live = reader.describe_domain(&id).await?;
-    let (profiles, spaces, lccs) = futures::join!(
-        reader.profiles(&id),
-        reader.spaces(&id),
-        reader.list_lccs()
-    );
+    let (profiles, spaces, lccs) =
+        futures::join!(reader.profiles(&id), reader.spaces(&id), reader.list_lccs());
     for profile in profiles? {
-        live.user_profiles.insert(profile.name.to_lowercase(), profile);
+        live.user_profiles
+            .insert(profile.name.to_lowercase(), profile);
     }
     for space in spaces? {
         live.spaces.insert(space.name.clone(), space);
@@ -86,10 +88,17 @@ impl Reader<'_> {
             match result {
                 Ok(_) => return Ok(domain.to_owned()),
                 Err(e) if not_found(&e) => {}
-                Err(e) => return Err(ReadError::call(&format!("describe domain `{domain}`"), &e).into()),
+                Err(e) => {
+                    return Err(ReadError::call(&format!("describe domain `{domain}`"), &e).into());
+                }
             }
         }
-        let mut pages = self.client.list_domains().max_results(100).into_paginator().send();
+        let mut pages = self
+            .client
+            .list_domains()
+            .max_results(100)
+            .into_paginator()
+            .send();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| ReadError::call("list domains", &e))?;
             let found = page
@@ -112,7 +121,11 @@ impl Reader<'_> {
             id: id.to_owned(),
             name: out.domain_name.clone().unwrap_or_else(|| id.to_owned()),
             arn: out.domain_arn.clone().unwrap_or_default(),
-            status: out.status.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            status: out
+                .status
+                .as_ref()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
             default_user: convert::user_settings(out.default_user_settings.as_ref()),
             default_space: convert::space_defaults(out.default_space_settings.as_ref()),
             ..LiveDomain::default()
@@ -124,8 +137,9 @@ impl Reader<'_> {
         let request = self.client.list_user_profiles().domain_id_equals(domain_id);
         let mut pages = request.max_results(100).into_paginator().send();
         while let Some(page) = pages.next().await {
-            let page = page
-                .map_err(|e| ReadError::call(&format!("list user profiles of `{domain_id}`"), &e))?;
+            let page = page.map_err(|e| {
+                ReadError::call(&format!("list user profiles of `{domain_id}`"), &e)
+            })?;
             let listed = page.user_profiles.unwrap_or_default().into_iter();
             names.extend(listed.filter_map(|p| p.user_profile_name));
         }
@@ -136,14 +150,25 @@ impl Reader<'_> {
             .await
     }
 
-    async fn describe_profile(&self, domain_id: &str, name: String) -> Result<LiveResource, ReadError> {
+    async fn describe_profile(
+        &self,
+        domain_id: &str,
+        name: String,
+    ) -> Result<LiveResource, ReadError> {
         let request = self.client.describe_user_profile().domain_id(domain_id);
         let out = request.user_profile_name(&name).send().await.map_err(|e| {
-            ReadError::call(&format!("describe user profile `{name}` in `{domain_id}`"), &e)
+            ReadError::call(
+                &format!("describe user profile `{name}` in `{domain_id}`"),
+                &e,
+            )
         })?;
         Ok(LiveResource {
             name: out.user_profile_name.clone().unwrap_or(name),
-            status: out.status.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            status: out
+                .status
+                .as_ref()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
             settings: convert::user_settings(out.user_settings.as_ref()),
         })
     }
@@ -165,14 +190,22 @@ impl Reader<'_> {
             .await
     }
 
-    async fn describe_space(&self, domain_id: &str, name: String) -> Result<LiveResource, ReadError> {
+    async fn describe_space(
+        &self,
+        domain_id: &str,
+        name: String,
+    ) -> Result<LiveResource, ReadError> {
         let request = self.client.describe_space().domain_id(domain_id);
         let out = request.space_name(&name).send().await.map_err(|e| {
             ReadError::call(&format!("describe space `{name}` in `{domain_id}`"), &e)
         })?;
         Ok(LiveResource {
             name: out.space_name.clone().unwrap_or(name),
-            status: out.status.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            status: out
+                .status
+                .as_ref()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
             settings: convert::space_settings(out.space_settings.as_ref()),
         })
     }
@@ -189,13 +222,22 @@ impl Reader<'_> {
                     .studio_lifecycle_config_app_type
                     .as_ref()
                     .and_then(|t| AppType::from_wire(t.as_str()));
-                let (Some(name), Some(arn), Some(app_type)) =
-                    (item.studio_lifecycle_config_name, item.studio_lifecycle_config_arn, app_type)
-                else {
+                let (Some(name), Some(arn), Some(app_type)) = (
+                    item.studio_lifecycle_config_name,
+                    item.studio_lifecycle_config_arn,
+                    app_type,
+                ) else {
                     continue;
                 };
                 let created = item.creation_time.map_or(0.0, |t| t.as_secs_f64());
-                let lcc = LiveLcc { name, arn: arn.clone(), app_type, created, tags: None, content: None };
+                let lcc = LiveLcc {
+                    name,
+                    arn: arn.clone(),
+                    app_type,
+                    created,
+                    tags: None,
+                    content: None,
+                };
                 lccs.insert(arn, lcc);
             }
         }
@@ -226,10 +268,15 @@ impl Reader<'_> {
     /// Adds the tags and the decoded content.
     async fn complete(&self, mut lcc: LiveLcc) -> Result<LiveLcc, ReadError> {
         let mut tags = BTreeMap::new();
-        let request = self.client.list_tags().resource_arn(&lcc.arn).max_results(100);
+        let request = self
+            .client
+            .list_tags()
+            .resource_arn(&lcc.arn)
+            .max_results(100);
         let mut pages = request.into_paginator().send();
         while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| ReadError::call(&format!("list tags of `{}`", lcc.arn), &e))?;
+            let page =
+                page.map_err(|e| ReadError::call(&format!("list tags of `{}`", lcc.arn), &e))?;
             for tag in page.tags.unwrap_or_default() {
                 if let (Some(key), Some(value)) = (tag.key, tag.value) {
                     tags.insert(key, value);

@@ -138,7 +138,10 @@ pub(super) fn refusal(content: Option<&[u8]>) -> Option<String> {
         return Some("it contains a NUL byte, which the manifest refuses".to_owned());
     }
     if bytes.contains(&b'\r') {
-        return Some("it has CR (Windows) line endings, and converting them would change its bytes and hash".to_owned());
+        return Some(
+            "it has CR (Windows) line endings, and converting them would change its bytes and hash"
+                .to_owned(),
+        );
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Some("it is empty, which the manifest refuses".to_owned());
@@ -204,8 +207,14 @@ impl Resolver<'_, '_> {
             scope: slot.scope.clone(),
             app_type: slot.app_type,
             list,
-            default: slot.default.as_ref().map(|a| self.reference(a, slot.app_type)),
-            builtin: slot.builtin.as_ref().map(|a| self.reference(a, slot.app_type)),
+            default: slot
+                .default
+                .as_ref()
+                .map(|a| self.reference(a, slot.app_type)),
+            builtin: slot
+                .builtin
+                .as_ref()
+                .map(|a| self.reference(a, slot.app_type)),
         }
     }
 

@@ -77,10 +77,7 @@ fn slot(scope: &Scope, app_type: AppType, live: &LiveSlot, notes: &mut Vec<Note>
         }
     }
     let default = live.default.clone();
-    let builtin = live
-        .builtin
-        .clone()
-        .filter(|_| scope.has_builtin(app_type));
+    let builtin = live.builtin.clone().filter(|_| scope.has_builtin(app_type));
     if list.is_empty() && default.is_none() && builtin.is_none() {
         return None;
     }

@@ -12,7 +12,12 @@ use super::refs::{AdoptedScript, Ref, Resolved, ResolvedSlot};
 use super::{Note, Source};
 
 /// The whole manifest.
-pub(super) fn manifest(source: &Source, owner: &str, resolved: &Resolved, notes: &[Note]) -> String {
+pub(super) fn manifest(
+    source: &Source,
+    owner: &str,
+    resolved: &Resolved,
+    notes: &[Note],
+) -> String {
     let mut out = header(source, owner, notes);
     let _ = writeln!(out, "owner: {}", scalar(owner));
     out.push('\n');
@@ -120,7 +125,11 @@ fn named_blocks(out: &mut String, slots: &[&ResolvedSlot]) {
     let mut start = 0;
     while start < slots.len() {
         let scope = &slots[start].scope;
-        let end = start + slots[start..].iter().take_while(|s| &s.scope == scope).count();
+        let end = start
+            + slots[start..]
+                .iter()
+                .take_while(|s| &s.scope == scope)
+                .count();
         let name = match scope {
             Scope::UserProfile(name) | Scope::Space(name) => name.as_str(),
             Scope::DomainDefaults | Scope::SpaceDefaults => "",
@@ -169,8 +178,7 @@ fn is_plain(s: &str) -> bool {
         "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
     );
     s.starts_with(|c: char| c.is_ascii_alphabetic())
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
         && !keyword
 }

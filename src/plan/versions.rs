@@ -106,10 +106,12 @@ impl Versions {
             if current.contains(&lcc.name) {
                 continue;
             }
-            let lineage = if lcc.is_owned_by(&desired.owner) {
-                lcc.lineage()
-            } else if let Some(lineage) = claimed.get(&lcc.name) {
+            // NB: an `adopt` claim wins over the LCC's own tags, which may record another
+            // lineage (an imported per-use variant keeps its `studio-lcc:variant` tag).
+            let lineage = if let Some(lineage) = claimed.get(&lcc.name) {
                 Some(lineage.clone())
+            } else if lcc.is_owned_by(&desired.owner) {
+                lcc.lineage()
             } else {
                 continue;
             };

@@ -1,5 +1,6 @@
 mod cli_support;
 mod e2e_apply;
+mod import;
 mod manifest_cli;
 mod manifest_errors;
 mod manifest_props;

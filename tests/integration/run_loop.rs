@@ -254,12 +254,17 @@ async fn defaults(client: &Client) -> Vec<Option<String>> {
         .send()
         .await
         .unwrap();
-    let user = domain
+    let lab = |s: Option<&aws_sdk_sagemaker::types::JupyterLabAppSettings>| {
+        s?.default_resource_spec()?
+            .lifecycle_config_arn()
+            .map(str::to_owned)
+    };
+    let user = lab(domain
         .default_user_settings()
-        .and_then(|s| s.jupyter_lab_app_settings());
-    let space = domain
+        .and_then(|s| s.jupyter_lab_app_settings()));
+    let space = lab(domain
         .default_space_settings()
-        .and_then(|s| s.jupyter_lab_app_settings());
+        .and_then(|s| s.jupyter_lab_app_settings()));
     let profile = client
         .describe_user_profile()
         .domain_id(DOMAIN)
@@ -267,10 +272,9 @@ async fn defaults(client: &Client) -> Vec<Option<String>> {
         .send()
         .await
         .ok();
-    let profile = profile
+    let profile = lab(profile
         .as_ref()
-        .and_then(|p| p.user_settings())
-        .and_then(|s| s.jupyter_lab_app_settings());
+        .and_then(|p| p.user_settings()?.jupyter_lab_app_settings()));
     let shared = client
         .describe_space()
         .domain_id(DOMAIN)
@@ -280,13 +284,15 @@ async fn defaults(client: &Client) -> Vec<Option<String>> {
         .unwrap();
     let shared = shared
         .space_settings()
-        .and_then(|s| s.jupyter_lab_app_settings());
+        .and_then(|s| {
+            s.jupyter_lab_app_settings()?
+                .default_resource_spec()?
+                .lifecycle_config_arn()
+        })
+        .map(str::to_owned);
     [user, space, profile, shared]
         .into_iter()
-        .map(|settings| {
-            let arn = settings?.default_resource_spec()?.lifecycle_config_arn()?;
-            Some(arn.rsplit('/').next()?.to_owned())
-        })
+        .map(|arn| Some(arn?.rsplit('/').next()?.to_owned()))
         .collect()
 }
 

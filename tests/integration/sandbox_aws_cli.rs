@@ -16,13 +16,13 @@ const SCRIPT: &str = "#!/bin/bash\nset -eux\necho 'Studio is starting'\n";
 
 /// Runs `aws sagemaker <args> --endpoint-url <endpoint>` with static test credentials and no
 /// config or credential files, and returns the JSON it prints.
-struct AwsCli<'a> {
-    endpoint: String,
-    home: &'a Path,
+pub(crate) struct AwsCli<'a> {
+    pub(crate) endpoint: String,
+    pub(crate) home: &'a Path,
 }
 
 impl AwsCli<'_> {
-    async fn sagemaker(&self, args: &[&str]) -> Value {
+    pub(crate) async fn sagemaker(&self, args: &[&str]) -> Value {
         let output = Command::new("aws")
             .arg("sagemaker")
             .args(args)
@@ -65,7 +65,7 @@ impl AwsCli<'_> {
 }
 
 /// Whether `aws` can run here; panics instead of skipping when CI requires it.
-async fn aws_cli_available() -> bool {
+pub(crate) async fn aws_cli_available() -> bool {
     let found = Command::new("aws")
         .arg("--version")
         .output()
@@ -83,7 +83,7 @@ async fn aws_cli_available() -> bool {
 }
 
 /// `openssl base64 -A -in <script>`, as the walkthrough encodes the script.
-async fn openssl_base64(script: &Path) -> String {
+pub(crate) async fn openssl_base64(script: &Path) -> String {
     let output = Command::new("openssl")
         .args(["base64", "-A", "-in"])
         .arg(script)

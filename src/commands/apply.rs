@@ -48,7 +48,12 @@ pub struct ApplyArgs {
 ///
 /// The manifest is invalid (every problem is in the message).
 pub fn load_manifest(args: &ManifestArgs) -> anyhow::Result<DesiredState> {
-    let loaded = load(&args.path, &LoadOptions { strict: args.strict })?;
+    let loaded = load(
+        &args.path,
+        &LoadOptions {
+            strict: args.strict,
+        },
+    )?;
     for warning in &loaded.warnings {
         eprintln!("{warning}");
     }
@@ -116,7 +121,11 @@ fn checked_saved_plan(saved: Plan, fresh: &Plan) -> anyhow::Result<Plan> {
 fn options(args: &ApplyArgs) -> ApplyOptions {
     ApplyOptions {
         concurrency: usize::from(args.aws.concurrency),
-        poll_interval: if args.aws.sandbox { Duration::from_millis(100) } else { args.poll_interval },
+        poll_interval: if args.aws.sandbox {
+            Duration::from_millis(100)
+        } else {
+            args.poll_interval
+        },
         domain_timeout: args.domain_timeout,
         resource_timeout: args.resource_timeout,
     }
@@ -125,7 +134,9 @@ fn options(args: &ApplyArgs) -> ApplyOptions {
 /// Asks on the terminal; without a terminal, refuses.
 fn confirmed() -> anyhow::Result<bool> {
     if !std::io::stdin().is_terminal() {
-        anyhow::bail!("refusing to apply without confirmation: stdin is not a terminal (pass --yes)");
+        anyhow::bail!(
+            "refusing to apply without confirmation: stdin is not a terminal (pass --yes)"
+        );
     }
     eprint!("Apply these changes? Only `yes` is accepted: ");
     std::io::stderr().flush()?;
@@ -142,7 +153,11 @@ fn finish(report: &ApplyReport) -> ExitCode {
         report.kept.len()
     );
     for kept in &report.kept {
-        let reasons: Vec<String> = kept.blockers.iter().map(crate::render::blocker_text).collect();
+        let reasons: Vec<String> = kept
+            .blockers
+            .iter()
+            .map(crate::render::blocker_text)
+            .collect();
         eprintln!("  kept `{}`: {}", kept.name, reasons.join("; "));
     }
     match report.outcome() {

@@ -54,7 +54,10 @@ impl Connection {
     /// The sandbox's state file cannot be written.
     pub async fn close(self) -> anyhow::Result<()> {
         if let Some(sandbox) = self.sandbox {
-            sandbox.shutdown().await.context("failed to stop the sandbox")?;
+            sandbox
+                .shutdown()
+                .await
+                .context("failed to stop the sandbox")?;
         }
         Ok(())
     }
@@ -73,16 +76,26 @@ pub async fn connect(args: &AwsArgs, desired: &DesiredState) -> anyhow::Result<C
             endpoint_url: args.endpoint_url.clone(),
             max_attempts: args.max_attempts,
         };
-        return Ok(Connection { client: client_from_env(&options).await, sandbox: None });
+        return Ok(Connection {
+            client: client_from_env(&options).await,
+            sandbox: None,
+        });
     }
     let sandbox = start_sandbox(args).await?;
     let client = sandbox_client(&sandbox.endpoint_url(), args.max_attempts);
     seed(&sandbox, &client, desired).await?;
-    Ok(Connection { client, sandbox: Some(sandbox) })
+    Ok(Connection {
+        client,
+        sandbox: Some(sandbox),
+    })
 }
 
 async fn start_sandbox(args: &AwsArgs) -> anyhow::Result<Sandbox> {
-    if let Some(dir) = args.sandbox_state.parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = args
+        .sandbox_state
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("failed to create `{}`", dir.display()))?;
     }
@@ -91,9 +104,12 @@ async fn start_sandbox(args: &AwsArgs) -> anyhow::Result<Sandbox> {
         update_delay: Duration::from_millis(200),
         ..SandboxConfig::default()
     };
-    let sandbox = crate::sandbox::start(config)
-        .await
-        .with_context(|| format!("failed to start the sandbox on `{}`", args.sandbox_state.display()))?;
+    let sandbox = crate::sandbox::start(config).await.with_context(|| {
+        format!(
+            "failed to start the sandbox on `{}`",
+            args.sandbox_state.display()
+        )
+    })?;
     eprintln!(
         "note: using the local sandbox at {} (state in `{}`)",
         sandbox.endpoint_url(),
@@ -117,12 +133,20 @@ async fn seed(sandbox: &Sandbox, client: &Client, desired: &DesiredState) -> any
                 .is_ok();
             if !found {
                 sandbox.seed_user_profile(&id, &profile.name)?;
-                eprintln!("note: created user profile `{}` in the sandbox", profile.name);
+                eprintln!(
+                    "note: created user profile `{}` in the sandbox",
+                    profile.name
+                );
             }
         }
         for space in &domain.spaces {
-            let found =
-                client.describe_space().domain_id(&id).space_name(space).send().await.is_ok();
+            let found = client
+                .describe_space()
+                .domain_id(&id)
+                .space_name(space)
+                .send()
+                .await
+                .is_ok();
             if !found {
                 sandbox.seed_space(&id, space)?;
                 eprintln!("note: created space `{space}` in the sandbox");
@@ -138,9 +162,13 @@ async fn seed_domain(
     selector: &DomainSelector,
 ) -> anyhow::Result<String> {
     let existing = match selector {
-        DomainSelector::Id(id) => {
-            client.describe_domain().domain_id(id).send().await.ok().map(|_| id.clone())
-        }
+        DomainSelector::Id(id) => client
+            .describe_domain()
+            .domain_id(id)
+            .send()
+            .await
+            .ok()
+            .map(|_| id.clone()),
         DomainSelector::Name(name) => domain_id_by_name(client, name).await,
     };
     if let Some(id) = existing {
@@ -155,7 +183,11 @@ async fn seed_domain(
 }
 
 async fn domain_id_by_name(client: &Client, name: &str) -> Option<String> {
-    let mut pages = client.list_domains().max_results(100).into_paginator().send();
+    let mut pages = client
+        .list_domains()
+        .max_results(100)
+        .into_paginator()
+        .send();
     while let Some(Ok(page)) = pages.next().await {
         for domain in page.domains.unwrap_or_default() {
             if domain.domain_name.as_deref() == Some(name) {

@@ -81,7 +81,11 @@ async fn plan_and_print(
             plan: plan.clone(),
         };
         saved.write(out)?;
-        eprintln!("Saved the plan to `{}`; apply it with `studio-lcc apply {}`.", out.display(), out.display());
+        eprintln!(
+            "Saved the plan to `{}`; apply it with `studio-lcc apply {}`.",
+            out.display(),
+            out.display()
+        );
     }
     Ok(plan)
 }
@@ -96,8 +100,12 @@ pub async fn make_plan(
     desired: &DesiredState,
     aws: &AwsArgs,
 ) -> anyhow::Result<Plan> {
-    let options = ReadOptions { concurrency: usize::from(aws.concurrency) };
-    let snapshot = read(client, desired, options).await.context("failed to read live state")?;
+    let options = ReadOptions {
+        concurrency: usize::from(aws.concurrency),
+    };
+    let snapshot = read(client, desired, options)
+        .await
+        .context("failed to read live state")?;
     Ok(Plan::new(desired, &snapshot))
 }
 

@@ -34,8 +34,7 @@ impl SavedPlan {
         let tmp = path.with_extension("tmp");
         std::fs::write(&tmp, text)
             .with_context(|| format!("failed to write `{}`", tmp.display()))?;
-        std::fs::rename(&tmp, path)
-            .with_context(|| format!("failed to write `{}`", path.display()))
+        std::fs::rename(&tmp, path).with_context(|| format!("failed to write `{}`", path.display()))
     }
 
     /// Reads a saved plan.

@@ -11,7 +11,7 @@ use crate::model::AppType;
 type SdkSpec = aws_sdk_sagemaker::types::ResourceSpec;
 
 /// `UserSettings` (domain defaults or a profile).
-pub(crate) fn user_settings(settings: Option<&UserSettings>) -> Settings {
+pub(super) fn user_settings(settings: Option<&UserSettings>) -> Settings {
     let mut out = Settings::default();
     let Some(s) = settings else { return out };
     insert(
@@ -38,7 +38,7 @@ pub(crate) fn user_settings(settings: Option<&UserSettings>) -> Settings {
 }
 
 /// `DefaultSpaceSettings` (no Code Editor member).
-pub(crate) fn space_defaults(settings: Option<&DefaultSpaceSettings>) -> Settings {
+pub(super) fn space_defaults(settings: Option<&DefaultSpaceSettings>) -> Settings {
     let mut out = Settings::default();
     let Some(s) = settings else { return out };
     insert(
@@ -60,7 +60,7 @@ pub(crate) fn space_defaults(settings: Option<&DefaultSpaceSettings>) -> Setting
 }
 
 /// `SpaceSettings`: JupyterLab and Code Editor only carry a default.
-pub(crate) fn space_settings(settings: Option<&SpaceSettings>) -> Settings {
+pub(super) fn space_settings(settings: Option<&SpaceSettings>) -> Settings {
     let mut out = Settings::default();
     let Some(s) = settings else { return out };
     insert(

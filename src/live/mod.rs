@@ -1,10 +1,10 @@
 //! Reading live state from SageMaker into a [`Snapshot`].
 
-pub(crate) mod convert;
+mod convert;
 pub mod read;
 pub mod snapshot;
 
-pub use read::{ReadError, ReadOptions, read};
+pub use read::{ReadError, ReadOptions, read, read_lccs, read_whole_domain};
 pub use snapshot::{
     AppOwner, LiveApp, LiveDomain, LiveLcc, LiveResource, LiveSlot, ResourceSpec, Settings,
     Snapshot,

@@ -53,12 +53,7 @@ pub async fn read(
     desired: &DesiredState,
     options: ReadOptions,
 ) -> Result<Snapshot, ReadError> {
-    let concurrency = options.concurrency.max(1);
-    let reader = Reader {
-        client,
-        concurrency,
-        limit: Semaphore::new(concurrency),
-    };
+    let reader = Reader::new(client, options.concurrency);
     let (lccs, domains) = futures::join!(reader.tagged_lccs(desired), reader.read_domains(desired));
     let mut snapshot = Snapshot {
         lccs: lccs?,
@@ -78,12 +73,81 @@ pub async fn read(
     Ok(snapshot)
 }
 
+/// Reads one domain, by id or name, with every user profile and space (apps are not read).
+///
+/// # Errors
+///
+/// A SageMaker call fails after the client's retries.
+pub async fn read_whole_domain(
+    client: &Client,
+    selector: &DomainSelector,
+    options: ReadOptions,
+) -> Result<Option<LiveDomain>, ReadError> {
+    let reader = Reader::new(client, options.concurrency);
+    let id = match selector {
+        DomainSelector::Id(id) => Some(id.clone()),
+        DomainSelector::Name(name) => reader.domain_ids_by_name().await?.remove(name),
+    };
+    let Some(id) = id else { return Ok(None) };
+    let Some(mut domain) = reader.describe_domain(&id).await? else {
+        return Ok(None);
+    };
+    reader.scan_resources(&mut domain).await?;
+    Ok(Some(domain))
+}
+
+/// Every LCC in the account, by name; `detail` picks those whose tags and content are read.
+///
+/// # Errors
+///
+/// A SageMaker call fails after the client's retries.
+pub async fn read_lccs(
+    client: &Client,
+    options: ReadOptions,
+    detail: impl Fn(&LiveLcc) -> bool,
+) -> Result<BTreeMap<String, LiveLcc>, ReadError> {
+    let reader = Reader::new(client, options.concurrency);
+    let mut lccs = reader.list_lccs().await?;
+    let picked: Vec<LiveLcc> = lccs.values().filter(|lcc| detail(lcc)).cloned().collect();
+    let detailed: Vec<LiveLcc> = stream::iter(picked)
+        .map(|mut lcc| {
+            let reader = &reader;
+            async move {
+                let (tags, content) = futures::join!(
+                    reader.list_tags(&lcc.arn),
+                    reader.describe_content(&lcc.name)
+                );
+                lcc.tags = Some(tags?);
+                lcc.content = Some(content?);
+                Ok::<_, ReadError>(lcc)
+            }
+        })
+        .buffer_unordered(reader.concurrency)
+        .try_collect()
+        .await?;
+    for lcc in detailed {
+        lccs.insert(lcc.name.clone(), lcc);
+    }
+    Ok(lccs)
+}
+
 pub(super) struct Reader<'a> {
     pub(super) client: &'a Client,
     /// How many futures a stream drives at once (the semaphore bounds the calls).
     pub(super) concurrency: usize,
     /// One permit per SageMaker call in flight.
     limit: Semaphore,
+}
+
+impl<'a> Reader<'a> {
+    fn new(client: &'a Client, concurrency: usize) -> Reader<'a> {
+        let concurrency = concurrency.max(1);
+        Reader {
+            client,
+            concurrency,
+            limit: Semaphore::new(concurrency),
+        }
+    }
 }
 
 impl Reader<'_> {
@@ -170,7 +234,15 @@ impl Reader<'_> {
     }
 
     async fn read_domains(&self, desired: &DesiredState) -> Result<Vec<LiveDomain>, ReadError> {
-        let by_name = self.domain_ids_by_name(desired).await?;
+        let by_name = if desired
+            .domains
+            .iter()
+            .any(|d| matches!(d.selector, DomainSelector::Name(_)))
+        {
+            self.domain_ids_by_name().await?
+        } else {
+            BTreeMap::new()
+        };
         let mut domains = Vec::new();
         for domain in &desired.domains {
             let id = match &domain.selector {
@@ -185,18 +257,9 @@ impl Reader<'_> {
         Ok(domains)
     }
 
-    async fn domain_ids_by_name(
-        &self,
-        desired: &DesiredState,
-    ) -> Result<BTreeMap<String, String>, ReadError> {
+    /// Domain ids by name (one ListDomains walk).
+    async fn domain_ids_by_name(&self) -> Result<BTreeMap<String, String>, ReadError> {
         let mut ids = BTreeMap::new();
-        if !desired
-            .domains
-            .iter()
-            .any(|d| matches!(d.selector, DomainSelector::Name(_)))
-        {
-            return Ok(ids);
-        }
         let mut pages = self
             .client
             .list_domains()

@@ -42,13 +42,23 @@ impl Reader<'_> {
     }
 
     async fn scan_domain(&self, domain: &mut LiveDomain, builtins: bool) -> Result<(), ReadError> {
+        let id = domain.id.clone();
+        let (resources, apps) = futures::join!(
+            self.scan_resources(domain),
+            self.running_apps(&id, builtins)
+        );
+        resources?;
+        domain.apps = apps?;
+        Ok(())
+    }
+
+    /// Reads every user profile and space of the domain that was not read yet.
+    pub(super) async fn scan_resources(&self, domain: &mut LiveDomain) -> Result<(), ReadError> {
         let known_profiles: BTreeSet<String> = domain.user_profiles.keys().cloned().collect();
         let known_spaces: BTreeSet<String> = domain.spaces.keys().cloned().collect();
-        let id = domain.id.clone();
-        let (profiles, spaces, apps) = futures::join!(
-            self.list_and_describe(&id, Kind::UserProfile, &known_profiles),
-            self.list_and_describe(&id, Kind::Space, &known_spaces),
-            self.running_apps(&id, builtins)
+        let (profiles, spaces) = futures::join!(
+            self.list_and_describe(&domain.id, Kind::UserProfile, &known_profiles),
+            self.list_and_describe(&domain.id, Kind::Space, &known_spaces)
         );
         for profile in profiles? {
             domain
@@ -58,7 +68,6 @@ impl Reader<'_> {
         for space in spaces? {
             domain.spaces.insert(space.name.clone(), space);
         }
-        domain.apps = apps?;
         Ok(())
     }
 

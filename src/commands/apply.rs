@@ -31,7 +31,14 @@ pub struct ApplyArgs {
     /// How the plan is shown before applying.
     #[arg(long, default_value = "text")]
     format: PlanFormat,
-    /// Time between status polls while waiting for `InService`.
+    #[command(flatten)]
+    wait: WaitArgs,
+}
+
+/// How apply waits for resources to be `InService` again (shared by `apply` and `run`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct WaitArgs {
+    /// Time between status polls while waiting for `InService` (100 ms with `--sandbox`).
     #[arg(long, default_value = "5s", value_parser = parse_duration)]
     poll_interval: Duration,
     /// How long to wait for a domain to be `InService` after an update.
@@ -40,6 +47,24 @@ pub struct ApplyArgs {
     /// How long to wait for a user profile or space.
     #[arg(long, default_value = "10m", value_parser = parse_duration)]
     resource_timeout: Duration,
+}
+
+impl WaitArgs {
+    /// Apply options for these waits and the AWS flags' concurrency.
+    #[must_use]
+    pub fn apply_options(&self, aws: &AwsArgs) -> ApplyOptions {
+        let sandbox_poll = Duration::from_millis(100);
+        ApplyOptions {
+            concurrency: usize::from(aws.concurrency),
+            poll_interval: if aws.sandbox {
+                sandbox_poll
+            } else {
+                self.poll_interval
+            },
+            domain_timeout: self.domain_timeout,
+            resource_timeout: self.resource_timeout,
+        }
+    }
 }
 
 /// Loads the manifest, printing warnings on stderr.
@@ -102,7 +127,13 @@ async fn plan_and_apply(
         eprintln!("Apply cancelled; nothing was changed.");
         return Ok(ExitCode::from(EXIT_ERROR));
     }
-    let report = apply(&connection.client, &plan, options(args), &StderrProgress).await;
+    let report = apply(
+        &connection.client,
+        &plan,
+        args.wait.apply_options(&args.aws),
+        &StderrProgress,
+    )
+    .await;
     Ok(finish(&report))
 }
 
@@ -116,19 +147,6 @@ fn checked_saved_plan(saved: Plan, fresh: &Plan) -> anyhow::Result<Plan> {
         "the saved plan is stale and was not applied; nothing was changed. Run `plan` again.\n  {}",
         reasons.join("\n  ")
     )
-}
-
-fn options(args: &ApplyArgs) -> ApplyOptions {
-    ApplyOptions {
-        concurrency: usize::from(args.aws.concurrency),
-        poll_interval: if args.aws.sandbox {
-            Duration::from_millis(100)
-        } else {
-            args.poll_interval
-        },
-        domain_timeout: args.domain_timeout,
-        resource_timeout: args.resource_timeout,
-    }
 }
 
 /// Asks on the terminal; without a terminal, refuses.

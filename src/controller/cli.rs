@@ -14,7 +14,7 @@ use tracing::{error, info};
 use super::health::Thresholds;
 use super::iam::{PolicyOptions, policy};
 use super::{Context, LoopOptions, Mode, Settings, Stopped, Timing};
-use crate::apply::ApplyOptions;
+use crate::commands::apply::WaitArgs;
 use crate::commands::connect::{AwsArgs, connect};
 use crate::commands::parse_duration;
 use crate::live::ReadOptions;
@@ -62,15 +62,8 @@ pub struct RunArgs {
     /// Time between manifest change checks.
     #[arg(long, default_value = "1s", value_parser = parse_duration)]
     watch_interval: Duration,
-    /// Time between status polls while waiting for `InService`.
-    #[arg(long, default_value = "5s", value_parser = parse_duration)]
-    poll_interval: Duration,
-    /// How long to wait for a domain to be `InService` after an update.
-    #[arg(long, default_value = "20m", value_parser = parse_duration)]
-    domain_timeout: Duration,
-    /// How long to wait for a user profile or space.
-    #[arg(long, default_value = "10m", value_parser = parse_duration)]
-    resource_timeout: Duration,
+    #[command(flatten)]
+    wait: WaitArgs,
 }
 
 impl RunArgs {
@@ -81,12 +74,7 @@ impl RunArgs {
             load: self.manifest.load_options(),
             mode: self.mode,
             read: ReadOptions { concurrency },
-            apply: ApplyOptions {
-                concurrency,
-                poll_interval: self.poll_interval,
-                domain_timeout: self.domain_timeout,
-                resource_timeout: self.resource_timeout,
-            },
+            apply: self.wait.apply_options(&self.aws),
         }
     }
 

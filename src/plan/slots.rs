@@ -7,8 +7,9 @@ use super::types::{
     ChangeReason, Problem, ProfileCreation, Resource, ResourceUpdate, SlotChange, SlotValue, Step,
 };
 use super::versions::Versions;
+use crate::live::snapshot::lcc_name_of;
 use crate::live::{LiveDomain, LiveSlot, Settings, Snapshot};
-use crate::model::{AppType, DesiredDomain, DesiredSlot, DesiredState, Scope};
+use crate::model::{AppType, DesiredDomain, DesiredSlot, DesiredState, LccRef, Scope};
 
 /// Every slot's value before and after the plan, and the steps that get there.
 #[derive(Default)]
@@ -39,6 +40,7 @@ pub(super) fn plan_slots(desired: &DesiredState, live: &Snapshot, v: &Versions) 
     let mut creates = Vec::new();
     let mut profiles = Vec::new();
     let mut spaces = Vec::new();
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for domain in &desired.domains {
         let Some(live_domain) = live.domain(&domain.key) else {
             planned.problems.push(Problem::DomainNotFound {
@@ -47,6 +49,15 @@ pub(super) fn plan_slots(desired: &DesiredState, live: &Snapshot, v: &Versions) 
             });
             continue;
         };
+        if let Some(first) = seen.insert(&live_domain.id, &domain.key) {
+            planned.problems.push(Problem::DomainTwice {
+                domain_id: live_domain.id.clone(),
+                first: first.to_owned(),
+                second: domain.key.clone(),
+            });
+            continue;
+        }
+        planned.problems.extend(foreign_problems(domain, live));
         let declared = declared_slots(domain);
         for (scope, settings) in live_domain.scopes() {
             let update = plan_resource(live, v, &scope, settings, &declared);
@@ -306,4 +317,41 @@ fn merge_domain_updates(steps: &mut Vec<Step>, updates: Vec<ResourceUpdate>) {
         }
     }
     steps.extend(merged.into_iter().map(Step::UpdateDomain));
+}
+
+/// `{arn}` references must name an LCC that exists in this account and region, of the slot's
+/// app type: otherwise the whole update of the resource would fail at apply time.
+fn foreign_problems(domain: &DesiredDomain, live: &Snapshot) -> Vec<Problem> {
+    let mut problems: Vec<Problem> = Vec::new();
+    for slot in &domain.slots {
+        let refs = slot.list.iter().chain(&slot.default).chain(&slot.builtin);
+        for arn in refs.filter_map(|r| match r {
+            LccRef::Foreign(arn) => Some(arn),
+            LccRef::Owned(_) => None,
+        }) {
+            let Some(reason) = foreign_reason(live, arn, slot.app_type) else {
+                continue;
+            };
+            let problem = Problem::ForeignLcc {
+                arn: arn.clone(),
+                reason,
+            };
+            if !problems.contains(&problem) {
+                problems.push(problem);
+            }
+        }
+    }
+    problems
+}
+
+fn foreign_reason(live: &Snapshot, arn: &str, app_type: AppType) -> Option<String> {
+    let found = live.lccs.get(lcc_name_of(arn)).filter(|lcc| lcc.arn == arn);
+    match found {
+        None => Some("does not exist in this account and region".to_owned()),
+        Some(lcc) if lcc.app_type != app_type => Some(format!(
+            "is a `{}` lifecycle config and cannot be attached to `{app_type}` settings",
+            lcc.app_type
+        )),
+        Some(_) => None,
+    }
 }

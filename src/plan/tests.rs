@@ -349,7 +349,15 @@ fn a_foreign_lcc_leaves_an_owned_slot_unless_listed_by_arn() {
         ..LiveSlot::default()
     };
     live.default_user = settings(AppType::JupyterLab, slot);
-    let lccs = vec![live_lcc(OWNER, &v, 1.0)];
+    let hand_made = version(
+        "hand-made",
+        AppType::JupyterLab,
+        "#!/bin/bash\necho by hand\n",
+    );
+    let mut hand_made = live_lcc("another-team", &hand_made, 1.0);
+    hand_made.name = "hand-made".to_owned();
+    hand_made.arn.clone_from(&foreign);
+    let lccs = vec![live_lcc(OWNER, &v, 1.0), hand_made];
 
     let d = desired(
         vec![v.clone()],
@@ -484,4 +492,81 @@ fn a_saved_plan_is_stale_once_live_values_change() {
     let reasons = stale_reasons(&saved, &fresh);
     assert_eq!(reasons.len(), 1, "{reasons:?}");
     assert!(reasons[0].contains("update-domain"));
+}
+
+#[test]
+fn adopting_another_owners_lcc_is_a_conflict_and_nothing_of_theirs_is_touched() {
+    let theirs = version("setup", AppType::JupyterLab, "#!/bin/bash\necho theirs\n");
+    let mut theirs = live_lcc("team-b", &theirs, 1.0);
+    theirs.name = "other-owner-lab".to_owned();
+    theirs.arn = arn("other-owner-lab");
+    let mut mine = version("lab", AppType::JupyterLab, "#!/bin/bash\necho mine\n");
+    mine.adopt = Some("other-owner-lab".to_owned());
+    let mut live = domain();
+    let bob = LiveSlot {
+        list: Some(vec![theirs.arn.clone()]),
+        ..LiveSlot::default()
+    };
+    live.user_profiles.insert(
+        "bob".to_owned(),
+        resource("bob", settings(AppType::JupyterLab, bob)),
+    );
+    let d = desired(vec![mine], vec![]);
+
+    let plan = Plan::new(&d, &snapshot(vec![theirs], live));
+    assert!(
+        matches!(&plan.problems[0], Problem::Conflict { name, .. } if name == "other-owner-lab")
+    );
+    assert!(
+        !keys(&plan)
+            .iter()
+            .any(|k| k.contains("other-owner-lab") || k.contains("bob"))
+    );
+}
+
+#[test]
+fn one_domain_named_twice_is_a_problem() {
+    let v = version("lab", AppType::JupyterLab, "#!/bin/bash\n");
+    let mut d = desired(vec![v.clone()], vec![]);
+    let mut again = d.domains[0].clone();
+    again.key = "again".to_owned();
+    again.selector = DomainSelector::Name("main".to_owned());
+    d.domains.push(again);
+    let mut live = snapshot(vec![live_lcc(OWNER, &v, 1.0)], domain());
+    let mut second = domain();
+    second.key = "again".to_owned();
+    live.domains.push(second);
+
+    let plan = Plan::new(&d, &live);
+    assert!(
+        matches!(&plan.problems[..], [Problem::DomainTwice { first, second, .. }] if first == "main" && second == "again")
+    );
+}
+
+#[test]
+fn an_arn_reference_must_exist_and_be_of_the_slots_app_type() {
+    let lab = version("lab", AppType::JupyterLab, "#!/bin/bash\n");
+    let slot = |arn: &str| DesiredSlot {
+        scope: Scope::DomainDefaults,
+        app_type: AppType::KernelGateway,
+        list: vec![LccRef::Foreign(arn.to_owned())],
+        default: None,
+        builtin: None,
+    };
+    let live = || snapshot(vec![live_lcc(OWNER, &lab, 1.0)], domain());
+
+    let plan = Plan::new(
+        &desired(vec![lab.clone()], vec![slot(&arn(&lab.lcc_name))]),
+        &live(),
+    );
+    assert!(
+        matches!(&plan.problems[..], [Problem::ForeignLcc { reason, .. }] if reason.contains("`JupyterLab`")),
+        "{plan:#?}"
+    );
+
+    let elsewhere = "arn:aws:sagemaker:us-east-1:999999999999:studio-lifecycle-config/x";
+    let plan = Plan::new(&desired(vec![lab.clone()], vec![slot(elsewhere)]), &live());
+    assert!(
+        matches!(&plan.problems[..], [Problem::ForeignLcc { reason, .. }] if reason.contains("does not exist"))
+    );
 }

@@ -386,6 +386,24 @@ pub enum Problem {
         /// Profile name.
         name: String,
     },
+    /// Two manifest domains resolve to the same live domain.
+    #[serde(rename_all = "camelCase")]
+    DomainTwice {
+        /// Domain id.
+        domain_id: String,
+        /// The first manifest key.
+        first: String,
+        /// The second manifest key.
+        second: String,
+    },
+    /// An `{arn}` reference that cannot be attached where the manifest puts it.
+    #[serde(rename_all = "camelCase")]
+    ForeignLcc {
+        /// The ARN as written.
+        arn: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A space the manifest names does not exist.
     #[serde(rename_all = "camelCase")]
     SpaceNotFound {
@@ -409,6 +427,15 @@ impl std::fmt::Display for Problem {
                 f,
                 "user profile `{name}` not found in domain `{domain_id}` (set `create: true` to create it)"
             ),
+            Problem::DomainTwice {
+                domain_id,
+                first,
+                second,
+            } => write!(
+                f,
+                "manifest domains `{first}` and `{second}` are the same domain `{domain_id}`"
+            ),
+            Problem::ForeignLcc { arn, reason } => write!(f, "lifecycle config `{arn}` {reason}"),
             Problem::SpaceNotFound { domain_id, name } => {
                 write!(f, "space `{name}` not found in domain `{domain_id}`")
             }

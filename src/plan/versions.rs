@@ -59,6 +59,7 @@ impl Versions {
 
     fn resolve_one(&mut self, desired: &DesiredState, live: &Snapshot, version: &ScriptVersion) {
         let name = effective_name(live, version);
+        self.check_adopted(&desired.owner, live, version, &name);
         self.effective
             .insert(version.lcc_name.clone(), name.clone());
         match live.lccs.get(&name) {
@@ -66,6 +67,22 @@ impl Versions {
                 .creates
                 .push(Step::CreateLcc(create_step(desired, live, version))),
             Some(lcc) => self.check_existing(&desired.owner, version, lcc),
+        }
+    }
+
+    /// An `adopt` that names another owner's LCC is a conflict, even when the content differs
+    /// (then the LCC is not this version, but the claim is still wrong).
+    fn check_adopted(&mut self, owner: &str, live: &Snapshot, version: &ScriptVersion, name: &str) {
+        let Some(adopted) = version.adopt.as_ref().and_then(|a| live.lccs.get(a)) else {
+            return;
+        };
+        let other = adopted.tag(OWNER_TAG).filter(|o| *o != owner);
+        if let (Some(other), true) = (other, adopted.name != name) {
+            let reason = format!("`adopt` names it, but it is owned by `{other}`, not `{owner}`");
+            self.problems.push(Problem::Conflict {
+                name: adopted.name.clone(),
+                reason,
+            });
         }
     }
 
@@ -102,19 +119,19 @@ impl Versions {
     fn find_old(&mut self, desired: &DesiredState, live: &Snapshot) {
         let current: BTreeSet<&String> = self.effective.values().collect();
         let claimed = adopted_lineages(desired);
-        for lcc in live.lccs.values() {
+        // Only LCCs tagged with this owner are ever old: an `adopt` claim alone never makes an
+        // LCC deletable (a typo or a stale claim must not delete someone else's script).
+        let owned = live
+            .lccs
+            .values()
+            .filter(|lcc| lcc.is_owned_by(&desired.owner));
+        for lcc in owned {
             if current.contains(&lcc.name) {
                 continue;
             }
             // NB: an `adopt` claim wins over the LCC's own tags, which may record another
             // lineage (an imported per-use variant keeps its `studio-lcc:variant` tag).
-            let lineage = if let Some(lineage) = claimed.get(&lcc.name) {
-                Some(lineage.clone())
-            } else if lcc.is_owned_by(&desired.owner) {
-                lcc.lineage()
-            } else {
-                continue;
-            };
+            let lineage = claimed.get(&lcc.name).cloned().or_else(|| lcc.lineage());
             if let Some(arn) = lineage.and_then(|l| self.current_arn(desired, live, &l)) {
                 self.repoint.insert(lcc.arn.clone(), arn);
             }

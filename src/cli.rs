@@ -17,8 +17,8 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// Log format on stderr: `json`, `text`, or `auto` (JSON when stderr is not a terminal
-    /// for `run`, text otherwise).
+    /// Log format on stderr: `json`, `text`, or `auto` (JSON for `run` and `sandbox` when
+    /// stderr is not a terminal, text otherwise).
     #[arg(
         long,
         global = true,

@@ -1,8 +1,23 @@
 //! Logging setup: `tracing` to stderr, as text or JSON.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tracing_subscriber::EnvFilter;
+
+/// Whether logs are JSON, so that notes for people go through the log instead.
+static JSON_LOGS: AtomicBool = AtomicBool::new(false);
+
+/// A note for the person running the command (for example "created domain ... in the
+/// sandbox"): a plain `note:` line on stderr, or an info log when logs are JSON, so that a
+/// service's stderr stays one JSON object per line.
+pub fn note(message: &str) {
+    if JSON_LOGS.load(Ordering::Relaxed) {
+        tracing::info!(note = %message, "Note.");
+    } else {
+        eprintln!("note: {message}");
+    }
+}
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -25,6 +40,7 @@ pub fn init(format: LogFormat, filter: Option<&str>, is_service: bool) {
         LogFormat::Text => false,
         LogFormat::Auto => is_service && !std::io::stderr().is_terminal(),
     };
+    JSON_LOGS.store(json, Ordering::Relaxed);
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -110,11 +110,11 @@ async fn start_sandbox(args: &AwsArgs) -> anyhow::Result<Sandbox> {
             args.sandbox_state.display()
         )
     })?;
-    eprintln!(
-        "note: using the local sandbox at {} (state in `{}`)",
+    crate::telemetry::note(&format!(
+        "using the local sandbox at {} (state in `{}`)",
         sandbox.endpoint_url(),
         args.sandbox_state.display()
-    );
+    ));
     Ok(sandbox)
 }
 
@@ -133,10 +133,8 @@ async fn seed(sandbox: &Sandbox, client: &Client, desired: &DesiredState) -> any
                 .is_ok();
             if !found {
                 sandbox.seed_user_profile(&id, &profile.name)?;
-                eprintln!(
-                    "note: created user profile `{}` in the sandbox",
-                    profile.name
-                );
+                let note = format!("created user profile `{}` in the sandbox", profile.name);
+                crate::telemetry::note(&note);
             }
         }
         for space in &domain.spaces {
@@ -149,7 +147,7 @@ async fn seed(sandbox: &Sandbox, client: &Client, desired: &DesiredState) -> any
                 .is_ok();
             if !found {
                 sandbox.seed_space(&id, space)?;
-                eprintln!("note: created space `{space}` in the sandbox");
+                crate::telemetry::note(&format!("created space `{space}` in the sandbox"));
             }
         }
     }
@@ -178,7 +176,7 @@ async fn seed_domain(
         DomainSelector::Id(id) => sandbox.seed_domain(Some(id), None)?,
         DomainSelector::Name(name) => sandbox.seed_domain(None, Some(name))?,
     };
-    eprintln!("note: created {selector} in the sandbox");
+    crate::telemetry::note(&format!("created {selector} in the sandbox"));
     Ok(seeded.id)
 }
 

@@ -82,7 +82,8 @@ async fn plan_and_print(
         };
         saved.write(out)?;
         eprintln!(
-            "Saved the plan to `{}`; apply it with `studio-lcc apply {}`.",
+            "Saved the plan to `{}`; apply it with `studio-lcc apply {}` and the same AWS \
+             options (`--sandbox`, `--endpoint-url`, `--region`, `--profile`) as this plan.",
             out.display(),
             out.display()
         );

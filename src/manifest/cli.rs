@@ -65,7 +65,8 @@ pub struct SchemaArgs {}
 
 /// Runs `validate`: prints the result and exits 0 when the manifest is valid, 1 when not.
 ///
-/// With `GITHUB_ACTIONS=true`, every diagnostic is also printed as a workflow annotation.
+/// With `GITHUB_ACTIONS=true`, every diagnostic is also printed as a workflow annotation (on
+/// stdout after the text, on stderr with `--format json`).
 ///
 /// # Errors
 ///
@@ -79,7 +80,13 @@ pub fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     };
     out.write_all(rendered.as_bytes())?;
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-        out.write_all(report::github(&outcome).as_bytes())?;
+        // NB: with JSON, stdout stays one JSON document; the runner reads annotations from
+        // stderr as well.
+        let annotations = report::github(&outcome);
+        match args.format {
+            ValidateFormat::Text => out.write_all(annotations.as_bytes())?,
+            ValidateFormat::Json => std::io::stderr().write_all(annotations.as_bytes())?,
+        }
     }
     out.flush()?;
     Ok(if outcome.is_valid() {

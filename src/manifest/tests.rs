@@ -197,3 +197,18 @@ fn strict_makes_warnings_errors() {
     };
     assert!(diagnostics.iter().all(Diagnostic::is_error));
 }
+
+#[test]
+fn a_secret_access_key_in_an_env_value_is_an_error_named_by_its_key() {
+    let yaml = "owner: o\nscripts:\n  s:\n    appType: JupyterLab\n    inline: \"#!/bin/bash\\nset -e\\n\"\n    env:\n      AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEYab\ndomains:\n  main:\n    id: d-main00000001\n    defaults:\n      jupyterLab: { default: s }\n";
+    let errors = errors(yaml);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("looks like an AWS secret access key"),
+        "{errors:?}"
+    );
+    assert!(
+        !errors[0].contains("wJalrXUtnFEMI"),
+        "the secret is never repeated"
+    );
+}

@@ -115,6 +115,7 @@ impl ScopePlan {
     fn record(self, planned: &mut PlannedSlots, domain: &LiveDomain) -> Option<ResourceUpdate> {
         let update = ResourceUpdate {
             domain_id: domain.id.clone(),
+            domain_name: domain.name.clone(),
             resource: self.resource,
             changes: self.slots.iter().filter_map(|s| s.3.clone()).collect(),
         };

@@ -130,6 +130,9 @@ pub struct CreateLcc {
     pub tags: Vec<Tag>,
     /// The version it replaces, when there is one.
     pub replaces: Option<Replaced>,
+    /// The script's `description` from the manifest.
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 /// The previous version of a script, for the diff.
@@ -173,6 +176,9 @@ pub enum Resource {
 pub struct ResourceUpdate {
     /// Domain id.
     pub domain_id: String,
+    /// Domain name, for people reading the plan.
+    #[serde(default)]
+    pub domain_name: String,
     /// The resource.
     pub resource: Resource,
     /// The slots that change.

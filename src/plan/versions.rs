@@ -235,6 +235,7 @@ fn create_step(desired: &DesiredState, live: &Snapshot, version: &ScriptVersion)
         content: version.content.clone(),
         tags: desired_tags(&desired.owner, version),
         replaces,
+        description: version.description.clone(),
     }
 }
 

@@ -13,6 +13,9 @@ pub fn markdown(plan: &Plan) -> String {
         "### studio-lcc plan for `{}`\n\n**{} to create, {} to update, {} to delete, {} kept.**\n\n",
         plan.owner, s.create, s.update, s.delete, s.kept
     );
+    if !plan.problems.is_empty() {
+        let _ = writeln!(out, "**The plan has problems and cannot be applied.**\n");
+    }
     for problem in &plan.problems {
         let _ = writeln!(out, "> [!CAUTION]\n> {problem}\n");
     }

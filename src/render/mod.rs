@@ -133,6 +133,7 @@ mod tests {
                 name: "pip-11111111".to_owned(),
                 content: Some(b"#!/bin/bash\npip install pandas\n".to_vec()),
             }),
+            description: Some("Installs the team's packages.".to_owned()),
         };
         let change = SlotChange {
             scope: Scope::DomainDefaults,
@@ -152,6 +153,7 @@ mod tests {
         };
         let update = ResourceUpdate {
             domain_id: "d-main".to_owned(),
+            domain_name: "main".to_owned(),
             resource: Resource::Domain,
             changes: vec![change],
         };
@@ -180,6 +182,8 @@ mod tests {
     fn text_shows_the_script_diff_labelled_attachments_and_the_summary() {
         let out = text(&plan(), false);
         assert!(out.contains("--- pip-11111111\n"), "{out}");
+        assert!(out.contains("    Installs the team's packages.\n"), "{out}");
+        assert!(out.contains("~ update domain `d-main` (`main`)"), "{out}");
         assert!(out.contains("    -pip install pandas\n"), "{out}");
         assert!(out.contains("    +pip install polars\n"), "{out}");
         assert!(out.contains("+ available  pip-22222222"), "{out}");

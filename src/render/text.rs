@@ -50,6 +50,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
         for blocker in &kept.blockers {
             let _ = writeln!(out, "    {}", blocker_text(blocker));
         }
+        out.push('\n');
     }
     if plan.steps.is_empty() && plan.problems.is_empty() {
         out.push_str("No changes. Live state matches the manifest.\n");
@@ -60,6 +61,13 @@ pub fn text(plan: &Plan, color: bool) -> String {
         "Plan: {} to create, {} to update, {} to delete, {} kept.",
         s.create, s.update, s.delete, s.kept
     );
+    if !plan.problems.is_empty() {
+        let line = format!(
+            "The plan has {} problem(s) and cannot be applied; nothing will be changed.",
+            plan.problems.len()
+        );
+        let _ = writeln!(out, "{}", p.paint('!', &line));
+    }
     out
 }
 
@@ -107,6 +115,9 @@ fn create_block(p: &Painter, create: &CreateLcc, out: &mut String) {
         create.name, create.app_type, create.script
     );
     let _ = writeln!(out, "{}", p.paint('+', &line));
+    if let Some(description) = &create.description {
+        let _ = writeln!(out, "    {description}");
+    }
     let (old_name, old) = match &create.replaces {
         Some(r) => {
             let _ = writeln!(out, "    replaces `{}`", r.name);
@@ -127,7 +138,7 @@ fn create_block(p: &Painter, create: &CreateLcc, out: &mut String) {
 
 fn update_block(p: &Painter, update: &ResourceUpdate, out: &mut String) {
     let what = match &update.resource {
-        Resource::Domain => format!("domain `{}`", update.domain_id),
+        Resource::Domain => domain_label(update),
         Resource::UserProfile(name) => format!("user profile `{name}` in `{}`", update.domain_id),
         Resource::Space(name) => format!("space `{name}` in `{}`", update.domain_id),
     };
@@ -141,6 +152,15 @@ fn update_block(p: &Painter, update: &ResourceUpdate, out: &mut String) {
         for (sign, line) in attachment_lines(change) {
             let _ = writeln!(out, "      {}", p.paint(sign, &format!("{sign} {line}")));
         }
+    }
+}
+
+fn domain_label(update: &ResourceUpdate) -> String {
+    let name = &update.domain_name;
+    if name.is_empty() || *name == update.domain_id {
+        format!("domain `{}`", update.domain_id)
+    } else {
+        format!("domain `{}` (`{name}`)", update.domain_id)
     }
 }
 

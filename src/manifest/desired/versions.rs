@@ -102,7 +102,10 @@ impl<'a> Resolver<'a> {
                 self.error(unit, key.pos, &here, message, None);
                 continue;
             }
-            if let Some(kind) = lint::secret_kind(&value.value) {
+            // The key is part of the text checked: `AWS_SECRET_ACCESS_KEY: <40 chars>` names
+            // its secret the way a script line does.
+            let assignment = format!("{}={}", key.value, value.value);
+            if let Some(kind) = lint::secret_kind(&assignment) {
                 let message = format!("`env` value of `{}` looks like {kind}", key.value);
                 self.error(unit, value.pos, &here, message, Some(lint::secret_hint()));
             }

@@ -212,3 +212,14 @@ fn a_secret_access_key_in_an_env_value_is_an_error_named_by_its_key() {
         "the secret is never repeated"
     );
 }
+
+#[test]
+fn env_that_sets_path_is_a_warning() {
+    let yaml = "owner: o\nscripts:\n  s:\n    appType: JupyterLab\n    inline: \"#!/bin/bash\\nset -e\\n\"\n    env:\n      PATH: /opt/bin\ndomains:\n  main:\n    id: d-main00000001\n    defaults:\n      jupyterLab: { default: s }\n";
+    let loaded = load_yaml(yaml).unwrap();
+    let messages: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        messages.iter().any(|m| m.contains("`env` sets `PATH`")),
+        "{messages:?}"
+    );
+}

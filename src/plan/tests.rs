@@ -570,3 +570,28 @@ fn an_arn_reference_must_exist_and_be_of_the_slots_app_type() {
         matches!(&plan.problems[..], [Problem::ForeignLcc { reason, .. }] if reason.contains("does not exist"))
     );
 }
+
+#[test]
+fn a_new_version_is_diffed_against_the_version_in_use_not_a_newer_stray_one() {
+    let in_use = version(
+        "pip",
+        AppType::KernelGateway,
+        "#!/bin/bash\npip install a\n",
+    );
+    let stray = version("pip", AppType::KernelGateway, "#!/bin/bash\necho stray\n");
+    let new = version(
+        "pip",
+        AppType::KernelGateway,
+        "#!/bin/bash\npip install b\n",
+    );
+    let slot = default_slot(Scope::DomainDefaults, AppType::KernelGateway, &new.lcc_name);
+    let mut live = domain();
+    live.default_user = settings(AppType::KernelGateway, attached(&in_use.lcc_name));
+    let lccs = vec![live_lcc(OWNER, &in_use, 1.0), live_lcc(OWNER, &stray, 2.0)];
+
+    let plan = Plan::new(&desired(vec![new], vec![slot]), &snapshot(lccs, live));
+    let Step::CreateLcc(create) = &plan.steps[0] else {
+        panic!("{plan:#?}")
+    };
+    assert_eq!(create.replaces.as_ref().unwrap().name, in_use.lcc_name);
+}

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use super::types::{CreateLcc, Problem, Replaced, Step, TagLcc};
 use crate::live::{LiveLcc, Snapshot};
 use crate::model::{
-    DesiredState, HASH_TAG, LccRef, OWNER_TAG, SCRIPT_TAG, ScriptVersion, Tag, VARIANT_TAG,
+    DesiredState, HASH_TAG, LccRef, OWNER_TAG, SCRIPT_TAG, Scope, ScriptVersion, Tag, VARIANT_TAG,
 };
 
 type Lineage = (String, Option<String>);
@@ -239,7 +239,8 @@ fn create_step(desired: &DesiredState, live: &Snapshot, version: &ScriptVersion)
     }
 }
 
-/// The newest old version of the same lineage: what a new version is diffed against.
+/// The old version of the same lineage that a new version is diffed against: the one the
+/// manifest's places refer to most (the version the new one really replaces), then the newest.
 fn previous_version<'a>(
     desired: &DesiredState,
     live: &'a Snapshot,
@@ -254,7 +255,45 @@ fn previous_version<'a>(
             (lcc.is_owned_by(&desired.owner) && lcc.lineage().as_ref() == Some(&lineage))
                 || claimed.get(&lcc.name) == Some(&lineage)
         })
-        .max_by(|a, b| a.created.total_cmp(&b.created))
+        .map(|lcc| {
+            (
+                (named_references(desired, live, &lcc.arn), lcc.created),
+                lcc,
+            )
+        })
+        .max_by(|(a, _), (b, _)| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
+        .map(|(_, lcc)| lcc)
+}
+
+/// How many slots refer to `arn` in the places the manifest names: domain and space defaults,
+/// and the named user profiles and spaces. NB: only those, because they are read before the
+/// reader decides which contents to fetch, and again (the same) when the plan is made.
+fn named_references(desired: &DesiredState, live: &Snapshot, arn: &str) -> usize {
+    let mut count = 0;
+    for domain in &desired.domains {
+        let Some(live_domain) = live.domain(&domain.key) else {
+            continue;
+        };
+        let mut scopes = vec![Scope::DomainDefaults, Scope::SpaceDefaults];
+        scopes.extend(
+            domain
+                .user_profiles
+                .iter()
+                .map(|p| Scope::UserProfile(p.name.clone())),
+        );
+        scopes.extend(domain.spaces.iter().map(|s| Scope::Space(s.clone())));
+        for settings in scopes
+            .iter()
+            .filter_map(|scope| live_domain.settings(scope))
+        {
+            count += settings
+                .slots
+                .values()
+                .filter(|slot| slot.arns().any(|a| a == arn))
+                .count();
+        }
+    }
+    count
 }
 
 /// LCC names the manifest adopts, with the lineage that claims them.

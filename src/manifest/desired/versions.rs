@@ -102,6 +102,15 @@ impl<'a> Resolver<'a> {
                 self.error(unit, key.pos, &here, message, None);
                 continue;
             }
+            if SHELL_VARIABLES.contains(&key.value.as_str()) {
+                let message = format!(
+                    "`env` sets `{}`, which changes how the whole script runs",
+                    key.value
+                );
+                let hint =
+                    "use a name of your own (for example `TEAM_PATH`) and read it in the script";
+                self.sinks[unit].warn(key.pos, &here, message, Some(hint.to_owned()));
+            }
             // The key is part of the text checked: `AWS_SECRET_ACCESS_KEY: <40 chars>` names
             // its secret the way a script line does.
             let assignment = format!("{}={}", key.value, value.value);
@@ -258,3 +267,17 @@ impl<'a> Resolver<'a> {
         }
     }
 }
+
+/// Variables the shell or the loader read for every command; setting them from `env` breaks or
+/// hijacks the whole script.
+const SHELL_VARIABLES: &[&str] = &[
+    "PATH",
+    "HOME",
+    "SHELL",
+    "IFS",
+    "ENV",
+    "BASH_ENV",
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "PS4",
+];

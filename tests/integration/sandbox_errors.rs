@@ -21,13 +21,7 @@ async fn deleting_an_lcc_that_a_domain_refers_to_is_resource_in_use() {
     let settings = UserSettings::builder()
         .jupyter_lab_app_settings(lab)
         .build();
-    client
-        .update_domain()
-        .domain_id(&domain.id)
-        .default_user_settings(settings)
-        .send()
-        .await
-        .unwrap();
+    crate::support::update_domain_defaults(&client, &domain.id, settings).await;
 
     let delete = client
         .delete_studio_lifecycle_config()
@@ -40,13 +34,7 @@ async fn deleting_an_lcc_that_a_domain_refers_to_is_resource_in_use() {
     let detach = UserSettings::builder()
         .jupyter_lab_app_settings(lab)
         .build();
-    client
-        .update_domain()
-        .domain_id(&domain.id)
-        .default_user_settings(detach)
-        .send()
-        .await
-        .unwrap();
+    crate::support::update_domain_defaults(&client, &domain.id, detach).await;
     delete.send().await.expect("a detached LCC can be deleted");
 }
 

@@ -98,19 +98,8 @@ async fn an_update_of_one_list_leaves_every_other_stored_field_identical() {
     let setup = UserSettings::builder()
         .kernel_gateway_app_settings(kg)
         .build();
-    client
-        .update_domain()
-        .domain_id(&domain.id)
-        .default_user_settings(setup)
-        .send()
-        .await
-        .unwrap();
-    let before = client
-        .describe_domain()
-        .domain_id(&domain.id)
-        .send()
-        .await
-        .unwrap();
+    crate::support::update_domain_defaults(&client, &domain.id, setup).await;
+    let before = crate::support::describe_domain(&client, &domain.id).await;
 
     let lcc = create_lcc(&client, "lab-setup", "JupyterLab").await;
     let lab = JupyterLabAppSettings::builder()
@@ -119,19 +108,8 @@ async fn an_update_of_one_list_leaves_every_other_stored_field_identical() {
     let patch = UserSettings::builder()
         .jupyter_lab_app_settings(lab)
         .build();
-    client
-        .update_domain()
-        .domain_id(&domain.id)
-        .default_user_settings(patch)
-        .send()
-        .await
-        .unwrap();
-    let after = client
-        .describe_domain()
-        .domain_id(&domain.id)
-        .send()
-        .await
-        .unwrap();
+    crate::support::update_domain_defaults(&client, &domain.id, patch).await;
+    let after = crate::support::describe_domain(&client, &domain.id).await;
 
     let (b, a) = (
         before.default_user_settings().unwrap(),
@@ -259,19 +237,8 @@ async fn an_update_passes_through_updating_and_a_create_through_pending() {
     let patch = UserSettings::builder()
         .default_landing_uri("studio::")
         .build();
-    client
-        .update_domain()
-        .domain_id(&domain.id)
-        .default_user_settings(patch)
-        .send()
-        .await
-        .unwrap();
-    let described = client
-        .describe_domain()
-        .domain_id(&domain.id)
-        .send()
-        .await
-        .unwrap();
+    crate::support::update_domain_defaults(&client, &domain.id, patch).await;
+    let described = crate::support::describe_domain(&client, &domain.id).await;
     assert_eq!(described.status().map(|s| s.as_str()), Some("Updating"));
 
     sandbox.set_create_delay(std::time::Duration::from_secs(3600));
@@ -305,20 +272,9 @@ async fn a_failed_update_ends_update_failed_without_its_patch_and_can_be_retried
     let patch = UserSettings::builder()
         .jupyter_lab_app_settings(lab)
         .build();
-    client
-        .update_domain()
-        .domain_id(&domain.id)
-        .default_user_settings(patch.clone())
-        .send()
-        .await
-        .unwrap();
+    crate::support::update_domain_defaults(&client, &domain.id, patch.clone()).await;
 
-    let failed = client
-        .describe_domain()
-        .domain_id(&domain.id)
-        .send()
-        .await
-        .unwrap();
+    let failed = crate::support::describe_domain(&client, &domain.id).await;
     assert_eq!(failed.status().map(|s| s.as_str()), Some("Update_Failed"));
     assert_eq!(failed.failure_reason(), Some("Injected failure"));
     let lab = failed
@@ -328,19 +284,8 @@ async fn a_failed_update_ends_update_failed_without_its_patch_and_can_be_retried
         .unwrap();
     assert!(lab.lifecycle_config_arns().is_empty());
 
-    client
-        .update_domain()
-        .domain_id(&domain.id)
-        .default_user_settings(patch)
-        .send()
-        .await
-        .unwrap();
-    let fixed = client
-        .describe_domain()
-        .domain_id(&domain.id)
-        .send()
-        .await
-        .unwrap();
+    crate::support::update_domain_defaults(&client, &domain.id, patch).await;
+    let fixed = crate::support::describe_domain(&client, &domain.id).await;
     assert_eq!(fixed.status().map(|s| s.as_str()), Some("InService"));
     assert_eq!(fixed.failure_reason(), None);
     let lab = fixed

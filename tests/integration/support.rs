@@ -149,3 +149,29 @@ fn dechunk(mut rest: &str) -> String {
     }
     out
 }
+
+/// DescribeDomain, which must succeed.
+pub async fn describe_domain(
+    client: &Client,
+    id: &str,
+) -> aws_sdk_sagemaker::operation::describe_domain::DescribeDomainOutput {
+    client
+        .describe_domain()
+        .domain_id(id)
+        .send()
+        .await
+        .expect("DescribeDomain succeeds")
+}
+
+/// UpdateDomain with only `DefaultUserSettings`, which must succeed.
+pub async fn update_domain_defaults(
+    client: &Client,
+    id: &str,
+    settings: aws_sdk_sagemaker::types::UserSettings,
+) {
+    let request = client
+        .update_domain()
+        .domain_id(id)
+        .default_user_settings(settings);
+    request.send().await.expect("UpdateDomain succeeds");
+}

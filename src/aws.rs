@@ -7,6 +7,7 @@ use aws_credential_types::Credentials;
 use aws_sdk_sagemaker::Client;
 use aws_sdk_sagemaker::config::Region;
 use aws_sdk_sagemaker::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_smithy_runtime::client::retries::{RetryPartition, TokenBucket};
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 
 /// Access key id of the static credentials used against the sandbox.
@@ -43,7 +44,11 @@ pub async fn client_from_env(options: &AwsOptions) -> Client {
     if let Some(url) = &options.endpoint_url {
         loader = loader.endpoint_url(url);
     }
-    Client::new(&loader.load().await)
+    let shared = loader.load().await;
+    let config = aws_sdk_sagemaker::config::Builder::from(&shared)
+        .retry_partition(retry_partition())
+        .build();
+    Client::from_conf(config)
 }
 
 /// A client for a sandbox endpoint with static test credentials: no credential provider,
@@ -63,8 +68,19 @@ pub fn sandbox_client(endpoint_url: &str, max_attempts: u32) -> Client {
         .endpoint_url(endpoint_url)
         .credentials_provider(credentials)
         .retry_config(retry_config(max_attempts))
+        .retry_partition(retry_partition())
         .build();
     Client::from_conf(config)
+}
+
+/// The SDK's retry quota is shared by every call in flight and, once spent, fails calls
+/// without retrying whatever `max_attempts` says: a plan of a few hundred describes under
+/// throttling never finishes. Each call here gets its own attempts instead; the reader and
+/// apply bound the calls in flight (`--concurrency`), and backoff spaces the retries.
+fn retry_partition() -> RetryPartition {
+    RetryPartition::custom("studio-lcc")
+        .token_bucket(TokenBucket::unlimited())
+        .build()
 }
 
 /// Standard retries (throttling included) with jittered exponential backoff from 200 ms.

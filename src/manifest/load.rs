@@ -9,13 +9,33 @@ use super::diagnostic::{self, Diagnostic, Severity, Sink};
 use super::tree;
 use super::{LoadOptions, Loaded, ManifestError};
 
+/// The largest manifest file read; a larger one is refused before it is read.
+const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a regular file of at most `limit` bytes. Anything else (a FIFO, a device, a folder,
+/// a larger file) is refused without reading it, so a stray path cannot hang or exhaust memory.
+pub(crate) fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    if meta.len() > limit {
+        let message = format!(
+            "{} bytes, more than the {limit} bytes studio-lcc reads",
+            meta.len()
+        );
+        return Err(std::io::Error::other(message));
+    }
+    fs::read(path)
+}
+
 /// Loads the manifest at `path`: one file, or every `*.yaml`/`*.yml` file directly in a folder.
 pub(crate) fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, ManifestError> {
     let files = manifest_files(path)?;
     let mut units = Vec::new();
     let mut diagnostics = Vec::new();
     for file in &files {
-        let text = fs::read(file).map_err(|source| ManifestError::Io {
+        let text = read_regular(file, MAX_MANIFEST_BYTES).map_err(|source| ManifestError::Io {
             path: file.clone(),
             source,
         })?;
@@ -161,5 +181,29 @@ fn finish(
             files,
         }),
         _ => Err(ManifestError::Invalid { diagnostics }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_regular_files_within_the_limit_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join("small.yaml");
+        fs::write(&small, "owner: o\n").unwrap();
+        assert_eq!(read_regular(&small, 100).unwrap(), b"owner: o\n");
+
+        let big = dir.path().join("big.sh");
+        fs::File::create(&big).unwrap().set_len(2 * 1024 * 1024).unwrap();
+        let err = read_regular(&big, 1024 * 1024).unwrap_err().to_string();
+        assert!(err.contains("2097152 bytes, more than"), "{err}");
+
+        let fifo = dir.path().join("fifo.sh");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        assert_eq!(read_regular(&fifo, 100).unwrap_err().to_string(), "not a regular file");
+        assert!(read_regular(dir.path(), 100).is_err(), "a folder is refused");
     }
 }

@@ -4,7 +4,6 @@
 //! the LCC is over the same bytes. Problems in a script point at the script's own file and
 //! line (for `inline` scripts, at the line inside the manifest).
 
-use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use base64::Engine;
@@ -103,7 +102,9 @@ fn read_file(file: &At<String>, base_dir: &Path, sink: &mut Sink, path: &str) ->
         sink.error(file.pos, path, message, Some(hint.into()));
         return None;
     }
-    match fs::read(&full) {
+    // NB: far above the 12,288 bytes an LCC holds, so the size check below still reports an
+    // oversize script with its real size; only absurd files are refused unread.
+    match super::load::read_regular(&full, 1024 * 1024) {
         Ok(bytes) => Some(Source {
             bytes,
             origin: Origin::File(shown),

@@ -595,3 +595,20 @@ fn a_new_version_is_diffed_against_the_version_in_use_not_a_newer_stray_one() {
     };
     assert_eq!(create.replaces.as_ref().unwrap().name, in_use.lcc_name);
 }
+
+#[test]
+fn an_owned_looking_lcc_whose_hash_tag_disagrees_with_its_name_is_left_alone() {
+    let v = version("foo", AppType::JupyterLab, "#!/bin/bash\necho mine\n");
+    let other = version("foo", AppType::JupyterLab, "#!/bin/bash\necho theirs\n");
+    let mut stray = live_lcc(OWNER, &v, 1.0);
+    stray.name = "Foo-1234abcd".to_owned();
+    stray.arn = arn("Foo-1234abcd");
+    stray.content = Some(other.content.clone());
+    let d = desired(vec![v.clone()], vec![]);
+    let plan = Plan::new(
+        &d,
+        &snapshot(vec![live_lcc(OWNER, &v, 1.0), stray], domain()),
+    );
+    assert!(!plan.has_changes(), "{plan:#?}");
+    assert!(plan.kept.is_empty());
+}

@@ -126,7 +126,8 @@ impl Versions {
             .values()
             .filter(|lcc| lcc.is_owned_by(&desired.owner));
         for lcc in owned {
-            if current.contains(&lcc.name) {
+            if current.contains(&lcc.name) || !(claimed.contains_key(&lcc.name) || is_coherent(lcc))
+            {
                 continue;
             }
             // NB: an `adopt` claim wins over the LCC's own tags, which may record another
@@ -147,6 +148,20 @@ impl Versions {
         }
         Some(self.arn_of(live, &LccRef::Owned(version.lcc_name.clone())))
     }
+}
+
+/// Whether an owned LCC's name agrees with its recorded hash. A content-addressed name
+/// (`<script>-<8 hex>`) whose hash tag does not start with those 8 digits was not made by this
+/// tool (or its tags were copied from another LCC): it is left alone rather than retired.
+fn is_coherent(lcc: &LiveLcc) -> bool {
+    let Some((_, suffix)) = lcc.name.rsplit_once('-') else {
+        return true;
+    };
+    let addressed = suffix.len() == 8 && suffix.bytes().all(|b| b.is_ascii_hexdigit());
+    !addressed
+        || lcc
+            .recorded_hash()
+            .is_some_and(|hash| hash.starts_with(suffix))
 }
 
 /// Versions once each, in manifest order.

@@ -69,7 +69,7 @@ impl Shared {
 /// The whole HTTP surface.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route("/", post(sagemaker))
+        .route("/", post(sagemaker).fallback(wrong_method))
         .nest("/_sandbox", super::admin::router())
         .with_state(shared)
 }
@@ -83,9 +83,24 @@ async fn sagemaker(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: 
     respond(result)
 }
 
+/// Any method but POST on `/`: SageMaker's JSON protocol only posts.
+async fn wrong_method() -> Response {
+    let message = "The JSON 1.1 protocol takes POST requests only.";
+    let mut response = respond(Err(ApiError::new(
+        ErrorKind::UnknownOperation,
+        message.to_owned(),
+    )));
+    *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    response
+}
+
 async fn handle(shared: &Shared, operation: &str, body: &[u8]) -> Result<Value, ApiError> {
     if MODEL.operation(operation).is_none() {
-        let message = format!("Operation {operation} is not supported by this service.");
+        let message = if operation.is_empty() {
+            "Missing X-Amz-Target header: the operation is not named.".to_owned()
+        } else {
+            format!("Operation {operation} is not supported by this service.")
+        };
         return Err(ApiError::new(ErrorKind::UnknownOperation, message));
     }
     let decision = shared.faults().decide(operation);

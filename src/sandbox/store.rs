@@ -100,7 +100,7 @@ impl Store {
     }
 
     /// The stored spelling of `arn` if such a resource exists (deleted apps included, as AWS
-    /// still lists them).
+    /// still lists them). User profile ARNs match without regard to case, others exactly.
     pub fn find_arn(&self, arn: &str) -> Option<String> {
         let groups = [
             (&self.lccs, "StudioLifecycleConfigArn"),
@@ -109,9 +109,12 @@ impl Store {
             (&self.spaces, "SpaceArn"),
             (&self.apps, "AppArn"),
         ];
+        // Only user profile names are matched without regard to case; every other name (an
+        // LCC's included) is exact, so `Foo-1` and `foo-1` are two resources with two tag sets.
         groups.into_iter().find_map(|(records, member)| {
+            let folds_case = member == "UserProfileArn";
             let mut arns = records.values().filter_map(|r| r.str(member));
-            arns.find(|a| a.eq_ignore_ascii_case(arn))
+            arns.find(|a| *a == arn || (folds_case && a.eq_ignore_ascii_case(arn)))
                 .map(str::to_owned)
         })
     }

@@ -585,3 +585,42 @@ async fn apply_without_a_terminal_or_yes_changes_nothing() {
     assert!(run.stderr.contains("pass --yes"), "{}", run.stderr);
     assert!(lcc_names(&client).await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rate_limited_plan_still_reads_every_profile() {
+    let (sandbox, _client, work) = quickstart().await;
+    apply(&sandbox, &work).await.expect_code(0);
+    for i in 0..150 {
+        sandbox
+            .seed_user_profile(DOMAIN, &format!("user-{i:03}"))
+            .unwrap();
+    }
+    edit_lab_setup(&work);
+    sandbox.set_faults(FaultConfig {
+        throttle_bucket: Some(studio_lcc::sandbox::TokenBucket {
+            rate_per_second: 20.0,
+            burst: 5,
+        }),
+        ..FaultConfig::default()
+    });
+
+    let args = [
+        "plan",
+        "--detailed-exitcode",
+        "--concurrency",
+        "8",
+        "--max-attempts",
+        "30",
+    ];
+    let run = work.run(&sandbox.endpoint_url(), &args).await;
+    run.expect_code(2);
+    let calls = sandbox.calls();
+    assert!(
+        calls.operation("DescribeUserProfile").throttled > 0,
+        "the bucket did throttle"
+    );
+    assert!(
+        calls.operation("DescribeUserProfile").calls > 150,
+        "every profile was described"
+    );
+}

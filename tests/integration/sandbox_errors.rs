@@ -270,3 +270,59 @@ async fn an_unknown_operation_is_unknown_operation_exception() {
             .is_some_and(|id| !id.is_empty())
     );
 }
+
+#[tokio::test]
+async fn a_get_or_a_missing_target_is_answered_with_a_request_id_and_a_clear_message() {
+    let sandbox = crate::support::sandbox().await;
+    let get = crate::support::raw_request(&sandbox, "GET", "/", &[], "").await;
+    assert_eq!(get.status, 405);
+    assert!(get.header("x-amzn-requestid").is_some());
+
+    let headers = [("Content-Type", "application/x-amz-json-1.1")];
+    let untargeted = crate::support::raw_request(&sandbox, "POST", "/", &headers, "{}").await;
+    assert_eq!(untargeted.status, 400);
+    assert!(
+        untargeted.json()["Message"]
+            .as_str()
+            .unwrap()
+            .contains("X-Amz-Target")
+    );
+}
+
+#[tokio::test]
+async fn lcc_names_differing_in_case_are_two_lccs_with_their_own_tags() {
+    let sandbox = crate::support::sandbox().await;
+    let client = crate::support::client(&sandbox);
+    let upper = crate::support::create_lcc(&client, "Foo-1234abcd", "JupyterLab").await;
+    let lower = crate::support::create_lcc(&client, "foo-1234abcd", "JupyterLab").await;
+    let tag = aws_sdk_sagemaker::types::Tag::builder()
+        .key("team")
+        .value("a")
+        .build();
+    client
+        .add_tags()
+        .resource_arn(&lower)
+        .tags(tag)
+        .send()
+        .await
+        .unwrap();
+
+    let tags = |arn: String| {
+        let client = client.clone();
+        async move {
+            client
+                .list_tags()
+                .resource_arn(arn)
+                .send()
+                .await
+                .unwrap()
+                .tags
+                .unwrap()
+        }
+    };
+    assert_eq!(tags(lower).await.len(), 1);
+    assert!(
+        tags(upper).await.is_empty(),
+        "tags of `foo-...` must not show on `Foo-...`"
+    );
+}

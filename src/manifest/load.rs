@@ -196,14 +196,26 @@ mod tests {
         assert_eq!(read_regular(&small, 100).unwrap(), b"owner: o\n");
 
         let big = dir.path().join("big.sh");
-        fs::File::create(&big).unwrap().set_len(2 * 1024 * 1024).unwrap();
+        fs::File::create(&big)
+            .unwrap()
+            .set_len(2 * 1024 * 1024)
+            .unwrap();
         let err = read_regular(&big, 1024 * 1024).unwrap_err().to_string();
         assert!(err.contains("2097152 bytes, more than"), "{err}");
 
         let fifo = dir.path().join("fifo.sh");
-        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
         assert!(made.success());
-        assert_eq!(read_regular(&fifo, 100).unwrap_err().to_string(), "not a regular file");
-        assert!(read_regular(dir.path(), 100).is_err(), "a folder is refused");
+        assert_eq!(
+            read_regular(&fifo, 100).unwrap_err().to_string(),
+            "not a regular file"
+        );
+        assert!(
+            read_regular(dir.path(), 100).is_err(),
+            "a folder is refused"
+        );
     }
 }

@@ -12,83 +12,84 @@ type SdkSpec = aws_sdk_sagemaker::types::ResourceSpec;
 
 /// `UserSettings` (domain defaults or a profile).
 pub(super) fn user_settings(settings: Option<&UserSettings>) -> Settings {
-    let mut out = Settings::default();
-    let Some(s) = settings else { return out };
-    insert(
-        &mut out,
-        AppType::JupyterServer,
-        s.jupyter_server_app_settings.as_ref().map(js),
-    );
-    insert(
-        &mut out,
-        AppType::KernelGateway,
-        s.kernel_gateway_app_settings.as_ref().map(kg),
-    );
-    insert(
-        &mut out,
-        AppType::JupyterLab,
-        s.jupyter_lab_app_settings.as_ref().map(jl),
-    );
-    insert(
-        &mut out,
-        AppType::CodeEditor,
-        s.code_editor_app_settings.as_ref().map(ce),
-    );
-    out
+    let Some(s) = settings else {
+        return Settings::default();
+    };
+    collect([
+        (
+            AppType::JupyterServer,
+            s.jupyter_server_app_settings.as_ref().map(js),
+        ),
+        (
+            AppType::KernelGateway,
+            s.kernel_gateway_app_settings.as_ref().map(kg),
+        ),
+        (
+            AppType::JupyterLab,
+            s.jupyter_lab_app_settings.as_ref().map(jl),
+        ),
+        (
+            AppType::CodeEditor,
+            s.code_editor_app_settings.as_ref().map(ce),
+        ),
+    ])
 }
 
 /// `DefaultSpaceSettings` (no Code Editor member).
 pub(super) fn space_defaults(settings: Option<&DefaultSpaceSettings>) -> Settings {
-    let mut out = Settings::default();
-    let Some(s) = settings else { return out };
-    insert(
-        &mut out,
-        AppType::JupyterServer,
-        s.jupyter_server_app_settings.as_ref().map(js),
-    );
-    insert(
-        &mut out,
-        AppType::KernelGateway,
-        s.kernel_gateway_app_settings.as_ref().map(kg),
-    );
-    insert(
-        &mut out,
-        AppType::JupyterLab,
-        s.jupyter_lab_app_settings.as_ref().map(jl),
-    );
-    out
+    let Some(s) = settings else {
+        return Settings::default();
+    };
+    collect([
+        (
+            AppType::JupyterServer,
+            s.jupyter_server_app_settings.as_ref().map(js),
+        ),
+        (
+            AppType::KernelGateway,
+            s.kernel_gateway_app_settings.as_ref().map(kg),
+        ),
+        (
+            AppType::JupyterLab,
+            s.jupyter_lab_app_settings.as_ref().map(jl),
+        ),
+    ])
 }
 
 /// `SpaceSettings`: JupyterLab and Code Editor only carry a default.
 pub(super) fn space_settings(settings: Option<&SpaceSettings>) -> Settings {
-    let mut out = Settings::default();
-    let Some(s) = settings else { return out };
-    insert(
-        &mut out,
-        AppType::JupyterServer,
-        s.jupyter_server_app_settings.as_ref().map(js),
-    );
-    insert(
-        &mut out,
-        AppType::KernelGateway,
-        s.kernel_gateway_app_settings.as_ref().map(kg),
-    );
-    let lab = s
-        .jupyter_lab_app_settings
-        .as_ref()
-        .map(|a| spec_only(a.default_resource_spec()));
-    insert(&mut out, AppType::JupyterLab, lab);
-    let editor = s
-        .code_editor_app_settings
-        .as_ref()
-        .map(|a| spec_only(a.default_resource_spec()));
-    insert(&mut out, AppType::CodeEditor, editor);
-    out
+    let Some(s) = settings else {
+        return Settings::default();
+    };
+    let lab = s.jupyter_lab_app_settings.as_ref();
+    let editor = s.code_editor_app_settings.as_ref();
+    collect([
+        (
+            AppType::JupyterServer,
+            s.jupyter_server_app_settings.as_ref().map(js),
+        ),
+        (
+            AppType::KernelGateway,
+            s.kernel_gateway_app_settings.as_ref().map(kg),
+        ),
+        (
+            AppType::JupyterLab,
+            lab.map(|a| spec_only(a.default_resource_spec())),
+        ),
+        (
+            AppType::CodeEditor,
+            editor.map(|a| spec_only(a.default_resource_spec())),
+        ),
+    ])
 }
 
-fn insert(out: &mut Settings, app_type: AppType, slot: Option<LiveSlot>) {
-    if let Some(slot) = slot {
-        out.slots.insert(app_type, slot);
+/// The app types whose settings member is present.
+fn collect<const N: usize>(slots: [(AppType, Option<LiveSlot>); N]) -> Settings {
+    let slots = slots
+        .into_iter()
+        .filter_map(|(app_type, slot)| Some((app_type, slot?)));
+    Settings {
+        slots: slots.collect(),
     }
 }
 

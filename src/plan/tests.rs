@@ -75,6 +75,12 @@ fn desired(scripts: Vec<ScriptVersion>, slots: Vec<DesiredSlot>) -> DesiredState
     }
 }
 
+/// A manifest with one script, the default of its app type in the domain defaults.
+fn defaulted(v: ScriptVersion) -> DesiredState {
+    let slot = default_slot(Scope::DomainDefaults, v.app_type, &v.lcc_name);
+    desired(vec![v], vec![slot])
+}
+
 fn snapshot(lccs: Vec<LiveLcc>, domain: LiveDomain) -> Snapshot {
     Snapshot {
         arn_prefix: PREFIX.to_owned(),
@@ -128,14 +134,7 @@ fn first_apply_creates_the_version_and_attaches_it_as_default() {
         AppType::KernelGateway,
         "#!/bin/bash\npip install x\n",
     );
-    let d = desired(
-        vec![v.clone()],
-        vec![default_slot(
-            Scope::DomainDefaults,
-            AppType::KernelGateway,
-            &v.lcc_name,
-        )],
-    );
+    let d = defaulted(v.clone());
     let plan = Plan::new(&d, &snapshot(vec![], domain()));
 
     assert_eq!(
@@ -156,14 +155,7 @@ fn first_apply_creates_the_version_and_attaches_it_as_default() {
 #[test]
 fn converged_state_plans_nothing() {
     let v = version("pip", AppType::KernelGateway, "#!/bin/bash\n");
-    let d = desired(
-        vec![v.clone()],
-        vec![default_slot(
-            Scope::DomainDefaults,
-            AppType::KernelGateway,
-            &v.lcc_name,
-        )],
-    );
+    let d = defaulted(v.clone());
     let mut live = domain();
     live.default_user = settings(AppType::KernelGateway, attached(&v.lcc_name));
     let plan = Plan::new(&d, &snapshot(vec![live_lcc(OWNER, &v, 1.0)], live));
@@ -213,14 +205,7 @@ fn edited_script_repoints_every_reference_and_deletes_the_old_version() {
         AppType::KernelGateway,
         "#!/bin/bash\npip install b\n",
     );
-    let d = desired(
-        vec![new.clone()],
-        vec![default_slot(
-            Scope::DomainDefaults,
-            AppType::KernelGateway,
-            &new.lcc_name,
-        )],
-    );
+    let d = defaulted(new.clone());
     let mut live = domain();
     live.default_user = settings(AppType::KernelGateway, attached(&old.lcc_name));
     let bob = resource(
@@ -275,14 +260,7 @@ fn edited_script_repoints_every_reference_and_deletes_the_old_version() {
 fn old_version_used_by_a_running_app_is_kept_with_the_app() {
     let old = version("lab", AppType::JupyterLab, "#!/bin/bash\necho 1\n");
     let new = version("lab", AppType::JupyterLab, "#!/bin/bash\necho 2\n");
-    let d = desired(
-        vec![new.clone()],
-        vec![default_slot(
-            Scope::DomainDefaults,
-            AppType::JupyterLab,
-            &new.lcc_name,
-        )],
-    );
+    let d = defaulted(new.clone());
     let mut live = domain();
     live.default_user = settings(AppType::JupyterLab, attached(&old.lcc_name));
     live.apps.push(LiveApp {
@@ -305,14 +283,7 @@ fn old_version_used_by_a_running_app_is_kept_with_the_app() {
 #[test]
 fn a_name_owned_by_another_owner_is_a_conflict_and_nothing_is_deleted() {
     let v = version("pip", AppType::KernelGateway, "#!/bin/bash\n");
-    let d = desired(
-        vec![v.clone()],
-        vec![default_slot(
-            Scope::DomainDefaults,
-            AppType::KernelGateway,
-            &v.lcc_name,
-        )],
-    );
+    let d = defaulted(v.clone());
     let plan = Plan::new(
         &d,
         &snapshot(vec![live_lcc("someone-else", &v, 1.0)], domain()),
@@ -359,14 +330,7 @@ fn a_foreign_lcc_leaves_an_owned_slot_unless_listed_by_arn() {
     hand_made.arn.clone_from(&foreign);
     let lccs = vec![live_lcc(OWNER, &v, 1.0), hand_made];
 
-    let d = desired(
-        vec![v.clone()],
-        vec![default_slot(
-            Scope::DomainDefaults,
-            AppType::JupyterLab,
-            &v.lcc_name,
-        )],
-    );
+    let d = defaulted(v.clone());
     let plan = Plan::new(&d, &snapshot(lccs.clone(), live.clone()));
     let Step::UpdateDomain(update) = &plan.steps[0] else {
         panic!("{plan:#?}")
@@ -382,14 +346,7 @@ fn a_foreign_lcc_leaves_an_owned_slot_unless_listed_by_arn() {
 #[test]
 fn slots_the_manifest_does_not_write_are_not_touched() {
     let v = version("pip", AppType::KernelGateway, "#!/bin/bash\n");
-    let d = desired(
-        vec![v.clone()],
-        vec![default_slot(
-            Scope::DomainDefaults,
-            AppType::KernelGateway,
-            &v.lcc_name,
-        )],
-    );
+    let d = defaulted(v.clone());
     let mut live = domain();
     live.default_user = settings(AppType::KernelGateway, attached(&v.lcc_name));
     let other = LiveSlot {
@@ -454,14 +411,7 @@ fn an_adopted_lcc_with_the_same_content_is_tagged_not_recreated() {
     hand_made.tags = Some(BTreeMap::new());
     let mut live = domain();
     live.default_user = settings(AppType::KernelGateway, attached("hand-made-pip"));
-    let d = desired(
-        vec![v.clone()],
-        vec![default_slot(
-            Scope::DomainDefaults,
-            AppType::KernelGateway,
-            &v.lcc_name,
-        )],
-    );
+    let d = defaulted(v.clone());
 
     let plan = Plan::new(&d, &snapshot(vec![hand_made], live));
     assert_eq!(keys(&plan), ["tag-lcc:hand-made-pip"]);
@@ -470,14 +420,7 @@ fn an_adopted_lcc_with_the_same_content_is_tagged_not_recreated() {
 #[test]
 fn a_saved_plan_is_stale_once_live_values_change() {
     let v = version("pip", AppType::KernelGateway, "#!/bin/bash\n");
-    let d = desired(
-        vec![v.clone()],
-        vec![default_slot(
-            Scope::DomainDefaults,
-            AppType::KernelGateway,
-            &v.lcc_name,
-        )],
-    );
+    let d = defaulted(v.clone());
     let lccs = vec![live_lcc(OWNER, &v, 1.0)];
     let saved = Plan::new(&d, &snapshot(lccs.clone(), domain()));
     assert!(stale_reasons(&saved, &saved.clone()).is_empty());
